@@ -85,7 +85,7 @@ class AuthError(HubSpotError, ConfigError):
 
 
 class TransientError(HubsyncError):
-    """Temporary trouble (network, 5xx, 423, 429 after retries): files stay in the inbox, exit 75."""
+    """Temporary trouble (network, 5xx, 423, 429 after retries): files stay in the inbox."""
 
 
 class DailyLimitError(TransientError):
