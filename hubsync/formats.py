@@ -1,0 +1,273 @@
+"""Value parsers for German export data: dates, amounts, hours, e-mails, phones, PLZ, yes/no.
+
+Each function is pure and either returns the normalized value or raises ValueError with a
+short reason that row reports can show as is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """Parse dd.mm.yyyy, d.m.yyyy, dd.mm.yy, yyyy-mm-dd, each optionally followed by hh:mm[:ss].
+
+    Two-digit years above today's two-digit year are 19yy, the others 20yy (49 → 1949 in 2026).
+    """
+    value = text.strip()
+    if not value:
+        raise ValueError("empty date")
+    if match := _DMY.fullmatch(value):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        if len(match[3]) == 2:
+            pivot = (today or date.today()).year % 100
+            year += 1900 if year > pivot else 2000
+    elif match := _ISO.fullmatch(value):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        raise ValueError(f"not a date (expected dd.mm.yyyy): {value!r}")
+    if match[4] is not None and (
+        int(match[4]) > 23 or int(match[5]) > 59 or int(match[6] or 0) > 59
+    ):
+        raise ValueError(f"impossible time: {value!r}")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"impossible date: {value!r}") from None
+
+
+def format_date(value: date) -> str:
+    """Return the date as HubSpot wants it: "YYYY-MM-DD"."""
+    return value.isoformat()
+
+
+_SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
+_CURRENCY = re.compile(r"€|eur", re.IGNORECASE)
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_GROUPED_DOT = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+
+
+def _grouped(integer: str, sep: str) -> bool:
+    return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})*", integer) is not None
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Parse a German or plain amount ("1.234,56", "-72,00", "12,50 €", "1234.56") to a Decimal.
+
+    A lone dot followed by exactly three digits ("1.234") is a thousands separator.
+    """
+    value = _SPACES.sub("", _CURRENCY.sub("", text)).replace("\u2212", "-")
+    if not value:
+        raise ValueError("empty number")
+    sign = ""
+    if value[0] in "+-":
+        sign, value = value[0], value[1:]
+    elif value[-1] == "-":  # trailing minus, as some accounting exports write it
+        sign, value = "-", value[:-1]
+    if "," in value and "." in value:
+        decimal_sep = "," if value.rfind(",") > value.rfind(".") else "."
+        group_sep = "." if decimal_sep == "," else ","
+        integer, _, fraction = value.rpartition(decimal_sep)
+        if value.count(decimal_sep) > 1 or not _grouped(integer, group_sep):
+            raise ValueError(f"not a number: {text.strip()!r}")
+        value = integer.replace(group_sep, "") + "." + fraction
+    elif "," in value:
+        if value.count(",") > 1:
+            raise ValueError(f"not a number: {text.strip()!r}")
+        value = value.replace(",", ".")
+    elif _GROUPED_DOT.fullmatch(value):
+        value = value.replace(".", "")
+    if not _PLAIN.fullmatch(value):
+        raise ValueError(f"not a number: {text.strip()!r}")
+    try:
+        return Decimal(sign + value)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
+        raise ValueError(f"not a number: {text.strip()!r}") from None
+
+
+def format_decimal(value: Decimal) -> str:
+    """Return a plain decimal string without exponent or trailing zeros ("72", "1234.56")."""
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {value}")
+    if value == 0:
+        return "0"
+    # Not normalize(): it rounds to the context precision of 28 digits.
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    kept = list(digits)
+    while exponent < 0 and kept[-1] == 0:
+        kept.pop()
+        exponent += 1
+    return format(Decimal((sign, tuple(kept), exponent)), "f")
+
+
+_HOURS_SUFFIX = re.compile(r"\s*(?:h|hrs?|std\.?|stunden?)\s*$", re.IGNORECASE)
+_MINUTES_SUFFIX = re.compile(r"\s*(?:min\.?|minuten|m)\s*$", re.IGNORECASE)
+_CLOCK = re.compile(r"([+-]?)(\d{1,3}):([0-5]\d)")
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def _trimmed(value: Decimal) -> Decimal:
+    value = value.quantize(_FOUR_PLACES)
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+def parse_hours(text: str) -> Decimal:
+    """Parse a duration to hours: "1,5", "1.5", "90 min", "01:30", "1:30 h", "2 Std.", "-1,0".
+
+    Minutes are converted to hours rounded to four decimals.
+    """
+    value = text.strip()
+    if not value:
+        raise ValueError("empty duration")
+    if minutes := _MINUTES_SUFFIX.search(value):
+        return _trimmed(parse_decimal(value[: minutes.start()]) / 60)
+    value = _HOURS_SUFFIX.sub("", value)
+    if clock := _CLOCK.fullmatch(value):
+        hours = Decimal(clock[2]) + Decimal(clock[3]) / 60
+        return _trimmed(-hours if clock[1] == "-" else hours)
+    try:
+        return parse_decimal(value)
+    except ValueError:
+        raise ValueError(f"not a duration: {text.strip()!r}") from None
+
+
+_PLACEHOLDER_VALUES = frozenset(
+    {"-", "--", "---", "k.a.", "ka", "k.a", "keine", "kein", "n/a", "n.a.", "na", "none", "x"}
+    | {"?", "0", "nichtvorhanden", "keineangabe", "unbekannt", "nomail", "keinemail"}
+)
+_PLACEHOLDER_LOCALS = frozenset(
+    {"keine", "kein", "nomail", "noemail", "no-email", "no.email", "no_email", "dummy", "test"}
+    | {"x", "xx", "xxx", "keinemail", "keine.email", "keine-email", "none", "null", "na"}
+)
+_PLACEHOLDER_ADDRESSES = frozenset(
+    {"info@info.de", "x@x.de", "keine@email.de", "test@test.de", "mail@mail.de", "a@a.de"}
+    | {"email@email.de", "e@mail.de", "no@mail.de", "abc@abc.de"}
+)
+_EMAIL_SPLIT = re.compile(r"[;,/\s]+")
+_TLD = re.compile(r"[a-z]{2,}|xn--[a-z0-9-]+")
+
+
+def _check_email(address: str) -> str | None:
+    """Return a reason why `address` is not usable, or None."""
+    local, _, domain = address.rpartition("@")
+    if (
+        address in _PLACEHOLDER_VALUES
+        or address in _PLACEHOLDER_ADDRESSES
+        or local in _PLACEHOLDER_LOCALS
+        or (local and set(local) <= {"x", "-", "."})
+    ):
+        return f"{address!r}: placeholder, not an e-mail address"
+    if "@" not in address:
+        return f"{address!r}: not an e-mail address"
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"{address!r}: invalid e-mail address ({exc})"
+    if not _TLD.fullmatch(domain.rsplit(".", 1)[-1]):
+        return f"{address!r}: invalid e-mail address (no top-level domain of letters)"
+    return None
+
+
+def normalize_emails(text: str) -> tuple[list[str], list[str]]:
+    """Split a cell into usable lower-case addresses and reasons for the unusable parts.
+
+    Splits on ; , / and whitespace only when every part contains an "@"; placeholders such as
+    "-", "k.A." or "keine@…" are reported, never returned as valid.
+    """
+    value = unicodedata.normalize("NFKC", text).lower()
+    parts = [p for p in _EMAIL_SPLIT.split(value) if p]
+    if not parts:
+        return [], []
+    if len(parts) == 1 or not all("@" in p for p in parts):
+        parts = [_SPACES.sub("", value)]
+    valid: list[str] = []
+    problems: list[str] = []
+    for part in parts:
+        reason = _check_email(part)
+        if reason is not None:
+            problems.append(reason)
+        elif part not in valid:
+            valid.append(part)
+    return valid, problems
+
+
+_TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+_WORDS_IN_PARENS = re.compile(r"\([^)]*[^\W\d_][^)]*\)")
+_LETTERS = re.compile(r"[^\W\d_]+\.?:?")
+
+
+def normalize_phone(text: str, region: str = "DE") -> str:
+    """Return the E.164 form of a phone number ("+49 (0) 69 90009102" → "+496990009102").
+
+    A German extension ("030 23125109 - 22") stays part of the number. Raises ValueError when
+    libphonenumber does not consider the result a valid number.
+    """
+    value = text.strip()
+    if not value:
+        raise ValueError("empty phone number")
+    # "(0)" is the trunk zero, dialled only nationally; words would become keypad digits.
+    cleaned = _TRUNK_ZERO.sub(" ", _WORDS_IN_PARENS.sub(" ", value))
+    cleaned = _LETTERS.sub(" ", cleaned)
+    try:
+        number = phonenumbers.parse(cleaned, region)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"not a phone number: {value!r}") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"invalid phone number: {value!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_GERMANY = frozenset({"", "de", "d", "deu", "ger", "deutschland", "germany"})
+_FOUR_DIGIT_COUNTRIES = frozenset(
+    {"at", "a", "aut", "österreich", "oesterreich", "austria", "ch", "che", "schweiz"}
+    | {"switzerland", "suisse", "svizzera"}
+)
+_ZIP_PREFIX = re.compile(r"(?:d|de|a|at|ch)\s*-\s*(?=\d)|(?:d|de|a|at|ch)\s+(?=\d)", re.IGNORECASE)
+
+
+def normalize_zip(text: str, country: str) -> tuple[str, bool]:
+    """Return (postal code, padded): strips "D-", pads 4-digit German codes with a leading 0.
+
+    Only German codes (country empty, "DE", "Deutschland" …) are padded; AT/CH keep 4 digits.
+    Raises ValueError for a German code that is not 5 digits.
+    """
+    value = _ZIP_PREFIX.sub("", text.strip(), count=1)
+    if re.fullmatch(r"\d+\.0", value):  # Excel turned the column into numbers
+        value = value[:-2]
+    if not value:
+        raise ValueError("empty postal code")
+    land = country.strip().lower()
+    if land in _GERMANY:
+        if re.fullmatch(r"\d{4}", value):
+            return "0" + value, True
+        if not re.fullmatch(r"\d{5}", value):
+            raise ValueError(f"German postal code needs 5 digits: {text.strip()!r}")
+    elif land in _FOUR_DIGIT_COUNTRIES and not re.fullmatch(r"\d{4}", value):
+        raise ValueError(f"postal code needs 4 digits: {text.strip()!r}")
+    return value, False
+
+
+_TRUE = frozenset({"ja", "j", "yes", "y", "true", "wahr", "1", "x"})
+_FALSE = frozenset({"nein", "n", "no", "false", "falsch", "0"})
+
+
+def parse_bool(text: str) -> bool | None:
+    """Parse Ja/Nein, J/N, yes/no, true/false, 1/0 and "x" (ticked); empty gives None."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"not yes/no: {text.strip()!r}")

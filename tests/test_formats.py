@@ -1,0 +1,355 @@
+"""Tests for hubsync.formats, including every value case of the sample README tables."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hubsync.formats import (
+    format_date,
+    format_decimal,
+    normalize_emails,
+    normalize_phone,
+    normalize_zip,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_hours,
+)
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("14.03.1988", date(1988, 3, 14)),
+        ("4.3.1988", date(1988, 3, 4)),
+        ("17.01.84", date(1984, 1, 17)),
+        ("20.09.49", date(1949, 9, 20)),
+        ("03.07.19", date(2019, 7, 3)),
+        ("03.09.26", date(2026, 9, 3)),
+        ("01.01.27", date(1927, 1, 1)),
+        ("2026-11-27", date(2026, 11, 27)),
+        ("24.11.2026 20:00", date(2026, 11, 24)),
+        ("22.08.2026 12:17:59", date(2026, 8, 22)),
+        (" 29.02.2024 ", date(2024, 2, 29)),
+    ],
+)
+def test_parse_date(text: str, expected: date) -> None:
+    assert parse_date(text, today=TODAY) == expected
+
+
+def test_parse_date_pivot_follows_today() -> None:
+    assert parse_date("20.09.49", today=date(2050, 1, 1)) == date(2049, 9, 20)
+    assert parse_date("17.01.84") == date(1984, 1, 17)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "31.02.2026", "29.02.2025", "2026-13-01", "00.01.2026", "24.11.2026 25:00", "morgen"]
+    + ["24/11/2026", "1.1.1", "24.11.2026 20:61", "12.2026"],
+)
+def test_parse_date_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date(text, today=TODAY)
+
+
+def test_format_date() -> None:
+    assert format_date(date(2019, 7, 3)) == "2019-07-03"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.234,56", "1234.56"),
+        ("-72,00", "-72.00"),
+        ("12,50 €", "12.50"),
+        ("€ 12,50", "12.50"),
+        ("12,50 EUR", "12.50"),
+        ("1234.56", "1234.56"),
+        ("1,0", "1.0"),
+        ("1 234,56", "1234.56"),
+        ("1\xa0234,56", "1234.56"),
+        ("6.480,00", "6480.00"),
+        ("-1.050,42", "-1050.42"),
+        ("1.234", "1234"),
+        ("1.234.567", "1234567"),
+        ("0.500", "0.500"),
+        ("12.5", "12.5"),
+        ("215,0", "215.0"),
+        ("12.515,48", "12515.48"),
+        ("72,00-", "-72.00"),
+        ("+5", "5"),
+        (",5", "0.5"),
+    ],
+)
+def test_parse_decimal(text: str, expected: str) -> None:
+    result = parse_decimal(text)
+    assert isinstance(result, Decimal)
+    assert result == Decimal(expected)
+    assert str(result) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "€", "abc", "1,2,3", "1.23.4", "12.34,5.6", "NaN", "Infinity", "1e5", "19 %", "-"]
+)
+def test_parse_decimal_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_decimal(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("72.00", "72"),
+        ("1234.56", "1234.56"),
+        ("-72", "-72"),
+        ("1234.50", "1234.5"),
+        ("7.2E+3", "7200"),
+        ("-0.00", "0"),
+        ("0.0001", "0.0001"),
+    ],
+)
+def test_format_decimal(value: str, expected: str) -> None:
+    assert format_decimal(Decimal(value)) == expected
+
+
+def test_format_decimal_rejects_nan() -> None:
+    with pytest.raises(ValueError):
+        format_decimal(Decimal("NaN"))
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=2, max_value=10**9))
+def test_format_decimal_round_trips(value: Decimal) -> None:
+    text = format_decimal(value)
+    assert "E" not in text
+    assert Decimal(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,5", "1.5"),
+        ("1.5", "1.5"),
+        ("90 min", "1.5"),
+        ("90min", "1.5"),
+        ("45 Min.", "0.75"),
+        ("20 min", "0.3333"),
+        ("01:30", "1.5"),
+        ("1:30 h", "1.5"),
+        ("2 Std.", "2"),
+        ("2 Stunden", "2"),
+        ("2h", "2"),
+        ("-1,0", "-1.0"),
+        ("-1:30", "-1.5"),
+        ("10,0", "10.0"),
+    ],
+)
+def test_parse_hours(text: str, expected: str) -> None:
+    assert parse_hours(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["", "lang", "1:75", "min", "h"])
+def test_parse_hours_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_hours(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("jonas.kuebler@example.com", ["jonas.kuebler@example.com"]),
+        ("  Laura.Schaefer@EXAMPLE.com ", ["laura.schaefer@example.com"]),
+        (
+            "m.brenner@example.com; familie.brenner@example.net",
+            ["m.brenner@example.com", "familie.brenner@example.net"],
+        ),
+        (
+            "a@example.com, b@example.org / c@example.net",
+            ["a@example.com", "b@example.org", "c@example.net"],
+        ),
+        ("a@example.com a@example.com", ["a@example.com"]),
+        ("lena.berger@example.net\xa0", ["lena.berger@example.net"]),
+        ("\u00a0Christina.Vogel@example.net", ["christina.vogel@example.net"]),
+        ("florian.neumann@example.net ", ["florian.neumann@example.net"]),
+        ("TEAM-BLAU@EXAMPLE.ORG", ["team-blau@example.org"]),
+        ("sekretariat@gs-haubersbronn.example.org", ["sekretariat@gs-haubersbronn.example.org"]),
+        ("ｊｏｎａｓ@example.com", ["jonas@example.com"]),  # full-width letters: NFKC
+        ("", []),
+        ("   ", []),
+    ],
+)
+def test_normalize_emails_valid(text: str, valid: list[str]) -> None:
+    assert normalize_emails(text) == (valid, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "keine@example.com",
+        "-",
+        "k.A.",
+        "ka",
+        "keine",
+        "n/a",
+        "none",
+        "x",
+        "?",
+        "kein@example.de",
+        "nomail@example.com",
+        "noemail@example.com",
+        "no-email@example.com",
+        "dummy@example.com",
+        "test@example.com",
+        "xxx@example.com",
+        "info@info.de",
+        "x@x.de",
+        "keine@email.de",
+    ],
+)
+def test_normalize_emails_placeholders(text: str) -> None:
+    valid, problems = normalize_emails(text)
+    assert valid == []
+    assert len(problems) == 1
+    assert "placeholder" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "markus.weber@example",
+        "tobias.frank@example,com",
+        "jonas.kuebler",
+        "a@@example.com",
+        "a@example.123",
+        "a b@example",
+    ],
+)
+def test_normalize_emails_invalid(text: str) -> None:
+    valid, problems = normalize_emails(text)
+    assert valid == []
+    assert len(problems) == 1
+    assert "placeholder" not in problems[0]
+
+
+def test_normalize_emails_comma_typo_is_not_split() -> None:
+    _, problems = normalize_emails("tobias.frank@example,com")
+    assert problems[0].startswith("'tobias.frank@example,com'")
+
+
+def test_normalize_emails_mixed_parts() -> None:
+    valid, problems = normalize_emails("a@example.com; keine@example.com")
+    assert valid == ["a@example.com"]
+    assert len(problems) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("030 23125101", "+493023125101"),
+        ("040-66969104", "+494066969104"),
+        ("069/90009103", "+496990009103"),
+        ("(0221) 4710105", "+492214710105"),
+        ("089/99998117", "+498999998117"),
+        ("+49 (0) 69 90009102", "+496990009102"),
+        ("0049 (0)69 90009116", "+496990009116"),
+        ("+49 (0)40 66969140", "+494066969140"),
+        ("0049 89 99998106", "+498999998106"),
+        ("+49 30 231 25 107", "+493023125107"),
+        ("+49 40 66969115", "+494066969115"),
+        ("030 / 231 25 - 108", "+493023125108"),
+        ("040 669 69 120", "+494066969120"),
+        ("030 23125109 - 22", "+49302312510922"),
+        ("0152 28817386", "+4915228817386"),
+        ("0172/9980752", "+491729980752"),
+        ("Tel.: 030 23125101", "+493023125101"),
+        ("030 23125101 (privat)", "+493023125101"),
+    ],
+)
+def test_normalize_phone(raw: str, e164: str) -> None:
+    assert normalize_phone(raw) == e164
+
+
+def test_normalize_phone_other_region() -> None:
+    assert normalize_phone("+43 5574 12345", "AT").startswith("+43")
+
+
+@pytest.mark.parametrize("raw", ["07181/", "", "   ", "abc", "0", "+497181", "12"])
+def test_normalize_phone_rejects(raw: str) -> None:
+    with pytest.raises(ValueError):
+        normalize_phone(raw)
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        ("73614", "DE", ("73614", False)),
+        ("4109", "DE", ("04109", True)),
+        ("4109", "", ("04109", True)),
+        ("4109", "Deutschland", ("04109", True)),
+        ("D-73614", "DE", ("73614", False)),
+        ("D-4109", "", ("04109", True)),
+        (" 73614 ", "de", ("73614", False)),
+        ("73614.0", "DE", ("73614", False)),
+        ("6900", "AT", ("6900", False)),
+        ("8000", "CH", ("8000", False)),
+        ("A-6900", "AT", ("6900", False)),
+        ("1011 AB", "NL", ("1011 AB", False)),
+    ],
+)
+def test_normalize_zip(text: str, country: str, expected: tuple[str, bool]) -> None:
+    assert normalize_zip(text, country) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [("", "DE"), ("123", "DE"), ("736145", "DE"), ("ABCDE", "DE"), ("69", "AT")],
+)
+def test_normalize_zip_rejects(text: str, country: str) -> None:
+    with pytest.raises(ValueError):
+        normalize_zip(text, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ja", True),
+        ("Nein", False),
+        ("J", True),
+        ("N", False),
+        ("yes", True),
+        ("no", False),
+        ("y", True),
+        ("n", False),
+        ("TRUE", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+        ("x", True),
+        ("", None),
+        ("  ", None),
+    ],
+)
+def test_parse_bool(text: str, expected: bool | None) -> None:
+    assert parse_bool(text) is expected
+
+
+def test_parse_bool_rejects() -> None:
+    with pytest.raises(ValueError):
+        parse_bool("vielleicht")
+
+
+@given(st.text(max_size=40))
+def test_parsers_raise_only_value_error(text: str) -> None:
+    for parse in (parse_date, parse_decimal, parse_hours, normalize_phone, parse_bool):
+        with contextlib.suppress(ValueError):
+            parse(text)
+    normalize_emails(text)
+    with contextlib.suppress(ValueError):
+        normalize_zip(text, "DE")
