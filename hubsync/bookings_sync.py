@@ -1,0 +1,210 @@
+"""The booking stage of a run: contacts for bookings, deals, associations, figures.
+
+Finding the contact of a booking: by customer number (`kundennummer`, then the numbers
+of merged contacts in `kundennummern`), else by e-mail; a guest with an e-mail but no
+customer record becomes a contact. A contact is never created from a number alone: such
+a booking becomes a deal carrying the number, marked `hubsync_offen`, and is adopted
+when a later customer export brings that customer (`adopt_unassigned`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from hubsync.bookings import read_bookings
+from hubsync.classify import Classified
+from hubsync.contacts_sync import lookup_contacts
+from hubsync.deals_sync import DEAL_READ, NUMBER, OPEN, apply_deals, plan_deals
+from hubsync.directory import CUSTOMER_NUMBER, CUSTOMER_NUMBERS
+from hubsync.figures_sync import refresh_figures
+from hubsync.records import BookingDocument, RowError, RowWarning
+from hubsync.summary import FileKind, FileOutcome, FileStatus
+
+if TYPE_CHECKING:
+    from hubsync.pipeline import Run
+
+log = logging.getLogger(__name__)
+
+SEARCH_GROUPS = 5  # HubSpot: at most 5 filter groups per search request
+
+
+def _contact_properties(run: Run) -> list[str]:
+    names = {"email", "firstname", "lastname", CUSTOMER_NUMBER}
+    names.update(run.contact_options().read_also)
+    schema = run.schema
+    if schema is not None:
+        names.update(
+            n for n in (CUSTOMER_NUMBERS, run.settings.category_property) if n in schema.contacts
+        )
+    return sorted(names)
+
+
+def _search_aliases(run: Run, numbers: Iterable[str], properties: list[str]) -> None:
+    """Numbers of merged contacts live in `kundennummern`; search finds them (rarely needed)."""
+    assert run.client is not None and run.schema is not None
+    if CUSTOMER_NUMBERS not in run.schema.contacts:
+        return
+    directory = run.directory
+    wanted = sorted(n for n in set(numbers) if n and n not in directory.by_number)
+    wanted = [n for n in wanted if n not in directory.alias_searched]
+    for start in range(0, len(wanted), SEARCH_GROUPS):
+        chunk = wanted[start : start + SEARCH_GROUPS]
+        groups = [
+            {
+                "filters": [
+                    {"propertyName": CUSTOMER_NUMBERS, "operator": "CONTAINS_TOKEN", "value": n}
+                ]
+            }
+            for n in chunk
+        ]
+        for obj in run.client.search("contacts", groups, properties):
+            directory.remember(obj.id, obj.properties)
+        directory.alias_searched.update(chunk)
+
+
+def _split_name(name: str | None) -> dict[str, str]:
+    """`Sommer, Lea` → first and last name; anything else is kept as the last name."""
+    text = (name or "").strip()
+    if "," in text:
+        last, first = (p.strip() for p in text.split(",", 1))
+        return {k: v for k, v in (("firstname", first), ("lastname", last)) if v}
+    return {"lastname": text} if text else {}
+
+
+def _resolve(run: Run, documents: list[BookingDocument]) -> dict[str, str]:
+    """Document number → contact id, creating guest contacts where only an e-mail is known."""
+    assert run.client is not None
+    directory = run.directory
+    properties = _contact_properties(run)
+    numbers = [d.customer_number for d in documents if d.customer_number]
+    lookup_contacts(run.client, directory, numbers=numbers, properties=properties)
+    _search_aliases(run, numbers, properties)
+    unresolved = [
+        d for d in documents if not (d.customer_number and d.customer_number in directory.by_number)
+    ]
+    emails = [d.email for d in unresolved if d.email]
+    lookup_contacts(run.client, directory, emails=emails, properties=properties)
+    guests: dict[str, dict[str, str]] = {}
+    for doc in unresolved:
+        if doc.email and doc.email not in directory.by_email and doc.email not in guests:
+            props = {"email": doc.email, **_split_name(doc.customer_name)}
+            if doc.customer_number:
+                props[CUSTOMER_NUMBER] = doc.customer_number
+            category = run.contact_options().category_property
+            if category and run.settings.contact_category:
+                props[category] = run.settings.contact_category
+            guests[doc.email] = props
+    run.guests_created = 0
+    if guests and not run.options.dry_run:
+        result = run.client.upsert("contacts", "email", guests)
+        for obj in result.objects:
+            email = (obj.properties.get("email") or "").lower()
+            directory.remember(obj.id, {**guests.get(email, {}), **obj.properties})
+            run.guests_created += 1 if obj.new else 0
+        for failure in result.failures:
+            log.warning("guest contact %s rejected: %s", failure.key, failure.message)
+    elif guests:
+        run.guests_created = len(guests)
+    resolved: dict[str, str] = {}
+    for doc in documents:
+        contact = None
+        if doc.customer_number:
+            contact = directory.by_number.get(doc.customer_number)
+        if contact is None and doc.email:
+            contact = directory.by_email.get(doc.email)
+        if contact is not None:
+            resolved[doc.number] = contact
+    return resolved
+
+
+def process_bookings(run: Run, item: Classified) -> FileOutcome:
+    """Read a booking export and bring its deals, associations and figures up to date."""
+    assert item.table is not None
+    batch = read_bookings(item.table, today=run.started.date())
+    warnings = list(batch.warnings)
+    if batch.checksum:
+        warnings.append(RowWarning(item.table.info.header_line, None, batch.checksum, "checksum"))
+    outcome = FileOutcome(
+        name=item.path.name,
+        kind=FileKind.BOOKINGS,
+        status=FileStatus.PREVIEWED if run.options.dry_run else FileStatus.PROCESSED,
+        rows=batch.rows,
+        errors=batch.errors,
+        unmapped_columns=batch.unmapped,
+    )
+    documents = list(batch.documents)
+    if run.client is None or run.schema is None:
+        deals = [d for d in documents if not d.cancels]
+        return replace(outcome, deals_created=len(deals), warnings=tuple(warnings))
+    resolved = _resolve(run, documents)
+    # A storno's contact is its original's: tie them so the original counts as assigned.
+    for doc in documents:
+        if doc.cancels and doc.number in resolved:
+            resolved.setdefault(doc.cancels, resolved[doc.number])
+    plan = plan_deals(
+        documents,
+        run.client,
+        run.settings,
+        assigned=set(resolved),
+        open_supported=OPEN in run.schema.deals,
+    )
+    unassigned = sorted(n for n in plan.documents if n not in resolved)
+    for number in unassigned:
+        doc = plan.documents[number]
+        who = doc.customer_number or doc.customer_name or "no customer number or e-mail"
+        warnings.append(
+            RowWarning(
+                doc.lines[0],
+                None,
+                f"{number}: no HubSpot contact for {who}; imported as a deal without contact",
+                "unassigned",
+            )
+        )
+    outcome = replace(
+        outcome,
+        deals_created=plan.creates,
+        deals_updated=plan.updates,
+        deals_unchanged=len(plan.unchanged),
+        deals_cancelled=plan.cancelled,
+        unassigned=len(unassigned),
+        contacts_created=run.guests_created,
+        warnings=tuple(warnings),
+    )
+    if run.options.dry_run:
+        return outcome
+    result = apply_deals(plan, run.client, run.deals)
+    pairs = {(result.ids[n], contact) for n, contact in resolved.items() if n in result.ids}
+    errors = [*outcome.errors, *result.errors]
+    errors += refresh_figures(run, pairs)
+    return replace(outcome, errors=tuple(sorted(errors, key=lambda e: e.line)))
+
+
+def adopt_unassigned(run: Run, new_numbers: dict[str, str]) -> None:
+    """Associate deals that waited for a customer number which now has a contact."""
+    assert run.client is not None and run.schema is not None
+    if OPEN not in run.schema.deals or run.options.dry_run:
+        return
+    groups = [{"filters": [{"propertyName": OPEN, "operator": "EQ", "value": "true"}]}]
+    waiting = run.client.search("deals", groups, DEAL_READ)
+    pairs: set[tuple[str, str]] = set()
+    for deal in waiting:
+        number = deal.properties.get("kundennummer") or ""
+        contact = run.directory.by_number.get(number)
+        if contact is not None:
+            run.deals[deal.id] = dict(deal.properties)
+            pairs.add((deal.id, contact))
+    if not pairs:
+        return
+    log.info("adopting %d deals that waited for their customer", len(pairs))
+    errors: list[RowError] = refresh_figures(run, pairs)
+    result = run.client.update("deals", {deal: {OPEN: "false"} for deal, _ in pairs})
+    for failure in result.failures:
+        log.warning("deal %s not marked as assigned: %s", failure.key, failure.message)
+    for error in errors:
+        log.warning("figures: %s", error.message)
+
+
+__all__ = ["NUMBER", "adopt_unassigned", "process_bookings"]

@@ -1,0 +1,243 @@
+"""Command line: parse options, load settings, call the core, map errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from hubsync import __version__
+from hubsync.config import Settings, load_settings, require_for_run
+from hubsync.errors import ConfigError, HubsyncError, LockedError, TransientError
+from hubsync.summary import ExitCode
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_env_file = click.option(
+    "--env-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(".env"),
+    show_default=True,
+    help="Read settings from this file; the real environment wins.",
+)
+_data_dir = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding inbox/, processed/, errorprocessed/ (default: HUBSYNC_DATA_DIR or .).",
+)
+_verbose = click.option("-v", "--verbose", count=True, help="Log progress (-vv: debug).")
+
+
+def _fail(code: ExitCode, message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(int(code))
+
+
+def handle_errors(func: F) -> F:
+    """Turn hubsync's errors into a message and an exit code: never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LockedError as exc:
+            _fail(ExitCode.TEMPFAIL, f"hubsync: {exc}")
+        except ConfigError as exc:
+            problems = "\n".join(f"  - {p}" for p in exc.problems)
+            _fail(ExitCode.CONFIG, f"hubsync: configuration problem:\n{problems}")
+        except TransientError as exc:
+            _fail(ExitCode.TEMPFAIL, f"hubsync: temporary failure, try again later: {exc}")
+        except HubsyncError as exc:
+            _fail(ExitCode.REJECTED, f"hubsync: {exc}")
+        except KeyboardInterrupt:
+            _fail(ExitCode.TEMPFAIL, "hubsync: interrupted; files not finished stay in the inbox")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(env_file: Path, data_dir: Path | None, verbose: int) -> Settings:
+    from hubsync.logsetup import configure_logging
+
+    settings = load_settings(env_file, data_dir=data_dir)
+    configure_logging(verbose=verbose, log_file=settings.log_file, secrets=settings.secrets())
+    return settings
+
+
+@click.group()
+@click.version_option(__version__, prog_name="hubsync")
+def main() -> None:
+    """hubsync: booking-system CSV exports (customers, invoice journal) into HubSpot.
+
+    \b
+    Quick start (no account needed):  hubsync demo
+    Preview the inbox:                 hubsync run --dry-run
+    Check a file offline:              hubsync validate export.csv
+    """
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Read and plan only: write, move and mail nothing.")
+@click.option("--no-fetch", is_flag=True, help="Do not pull from HUBSYNC_FETCH_URL first.")
+@_env_file
+@_data_dir
+@_verbose
+@handle_errors
+def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, verbose: int) -> None:
+    """Import every settled CSV file of inbox/ into HubSpot (the cron job).
+
+    Exit codes: 0 done (or nothing to do), 1 rows or files rejected, 2 configuration
+    problem, 75 temporary failure (files stay in the inbox). Example:
+
+    \b
+        hubsync run --dry-run      # what would happen, against the real portal
+    """
+    from hubsync.console import render_console
+    from hubsync.job import JobServices, run_job
+    from hubsync.mapping import load_mapping
+    from hubsync.pipeline import Collaborators, RunOptions
+    from hubsync.services import fetcher, mail_sender, open_client
+
+    settings = _settings(env_file, data_dir, verbose)
+    if not dry_run:
+        require_for_run(settings)
+    if not settings.contact_category and not dry_run:
+        raise ConfigError(
+            "HUBSYNC_CONTACT_CATEGORY is not set: name the facility every contact is "
+            "assigned to, e.g. HUBSYNC_CONTACT_CATEGORY=McArena Schorndorf"
+        )
+    mapping = load_mapping(settings.mapping_file)
+    with open_client(settings) as client:
+        services = JobServices(
+            Collaborators(client),
+            send_mail=mail_sender(settings),
+            fetch=None if no_fetch else fetcher(settings),
+        )
+        summary = run_job(settings, mapping, services, RunOptions(dry_run=dry_run))
+    text = render_console(summary, validated_only=client is None)
+    if verbose or dry_run or summary.exit_code is not ExitCode.OK:
+        click.echo(text)
+    sys.exit(int(summary.exit_code))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Mapping file (default: HUBSYNC_MAPPING or the built-in mapping).",
+)
+@_env_file
+@handle_errors
+def validate(files: tuple[Path, ...], mapping: Path | None, env_file: Path) -> None:
+    """Check export files offline: encoding, delimiter, header mapping, row errors.
+
+    Nothing is sent, written or moved. Exit 0 when every row is fine, 1 otherwise.
+
+    \b
+        hubsync validate kunden.csv rechnungsausgangsjournal.csv
+    """
+    from hubsync.validate import validate_files
+
+    settings = load_settings(env_file, data_dir=Path("."))
+    text, ok = validate_files(files, mapping or settings.mapping_file, settings)
+    click.echo(text)
+    sys.exit(int(ExitCode.OK if ok else ExitCode.REJECTED))
+
+
+@main.command()
+@_env_file
+@_verbose
+@handle_errors
+def setup(env_file: Path, verbose: int) -> None:
+    """Create the HubSpot properties hubsync needs (idempotent; changes nothing else).
+
+    Creates the property group "hubsync", the contact properties (kontaktkategorie with
+    your facility as an option, kundennummer, the booking figures, the mapped custom
+    fields) and the deal properties (rechnungsnummer, buchungsstunden, anlage, …).
+    """
+    from hubsync.schema import setup_portal
+    from hubsync.services import open_client
+
+    settings = _settings(env_file, None, verbose)
+    require_for_run(settings)
+    with open_client(settings) as client:
+        assert client is not None
+        done = setup_portal(client, settings)
+    click.echo("\n".join(done) if done else "HubSpot portal already set up: nothing to do.")
+
+
+@main.command()
+@_env_file
+@_data_dir
+@_verbose
+@handle_errors
+def check(env_file: Path, data_dir: Path | None, verbose: int) -> None:
+    """Check the set-up: configuration, token, properties, pipeline, folders, SMTP, FTP.
+
+    Prints a verdict per line; exit 0 when all pass, else 2.
+    """
+    from hubsync.checks import run_checks
+
+    try:
+        settings: Settings | None = _settings(env_file, data_dir, verbose)
+        problems: list[str] = []
+    except ConfigError as exc:
+        settings, problems = None, exc.problems
+    lines, ok = run_checks(settings, problems)
+    click.echo("\n".join(lines))
+    sys.exit(int(ExitCode.OK if ok else ExitCode.CONFIG))
+
+
+@main.command()
+@_env_file
+@_data_dir
+@_verbose
+@handle_errors
+def fetch(env_file: Path, data_dir: Path | None, verbose: int) -> None:
+    """Download new exports from HUBSYNC_FETCH_URL into inbox/ (run does this itself)."""
+    from hubsync.inbox import Inbox
+    from hubsync.services import fetcher
+
+    settings = _settings(env_file, data_dir, verbose)
+    get = fetcher(settings)
+    if get is None:
+        raise ConfigError("HUBSYNC_FETCH_URL is not set: nothing to fetch from.")
+    inbox = Inbox(settings.data_dir)
+    with inbox.lock():
+        inbox.ensure()
+        names, problem = get(inbox.inbox)
+    for name in names:
+        click.echo(f"fetched {name}")
+    if problem:
+        _fail(ExitCode.TEMPFAIL, f"hubsync: fetch: {problem}")
+    if not names:
+        click.echo("nothing new on the server")
+
+
+@main.command()
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Use this folder as the data dir and keep it (default: a temporary one).",
+)
+@click.option("--language", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@handle_errors
+def demo(keep: Path | None, language: str) -> None:
+    """Run the whole pipeline against the built-in HubSpot emulator on sample exports.
+
+    Needs no account and no configuration: starts a local HubSpot emulator, runs
+    `setup`, imports the bundled customer and invoice-journal exports, prints what
+    happened and what HubSpot now holds, then runs again to show that nothing is
+    written twice.
+    """
+    from hubsync.demo import run_demo
+
+    code = run_demo(keep, language=language, echo=click.echo)
+    sys.exit(int(code))

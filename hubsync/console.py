@@ -1,0 +1,84 @@
+"""What a run prints on stdout: one block per file, plus the run's verdict."""
+
+from __future__ import annotations
+
+from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
+
+_STATUS = {
+    FileStatus.PROCESSED: "processed",
+    FileStatus.ERRORPROCESSED: "errorprocessed",
+    FileStatus.LEFT: "left in the inbox",
+    FileStatus.PREVIEWED: "preview",
+}
+
+
+def _file_lines(outcome: FileOutcome, dry_run: bool, max_rows: int) -> list[str]:
+    would = "would be " if dry_run else ""
+    lines = [f"{outcome.name} [{outcome.kind}] → {_STATUS[outcome.status]}"]
+    if outcome.destination:
+        lines[0] += f" ({outcome.destination})"
+    if outcome.reason and outcome.status is not FileStatus.PROCESSED:
+        lines.append(f"  reason: {outcome.reason}")
+    if outcome.kind is FileKind.CUSTOMERS and outcome.rows:
+        lines.append(
+            f"  {outcome.rows} rows; contacts {would}created {outcome.contacts_created}, "
+            f"{would}updated {outcome.contacts_updated}, unchanged {outcome.contacts_unchanged}"
+        )
+        if outcome.updated_properties:
+            props = ", ".join(f"{k} ({v})" for k, v in outcome.updated_properties.items())
+            lines.append(f"  properties {would}updated: {props}")
+    if outcome.kind is FileKind.BOOKINGS and outcome.rows:
+        lines.append(
+            f"  {outcome.rows} rows; deals {would}created {outcome.deals_created}, "
+            f"{would}updated {outcome.deals_updated}, unchanged {outcome.deals_unchanged}, "
+            f"cancelled {outcome.deals_cancelled}; without contact {outcome.unassigned}"
+        )
+        if outcome.contacts_created:
+            lines.append(f"  guest contacts {would}created: {outcome.contacts_created}")
+    if outcome.errors:
+        reasons = ", ".join(f"{k} {v}" for k, v in outcome.errors_by_reason().most_common())
+        lines.append(f"  rejected rows: {len(outcome.errors)} ({reasons})")
+        for error in outcome.errors[:max_rows]:
+            column = f", column {error.column!r}" if error.column else ""
+            lines.append(f"    line {error.line}{column}: {error.message}")
+        if len(outcome.errors) > max_rows:
+            lines.append(f"    … and {len(outcome.errors) - max_rows} more (see the report)")
+    if outcome.warnings:
+        lines.append(f"  warnings: {len(outcome.warnings)}")
+        for warning in outcome.warnings[:max_rows]:
+            column = f", column {warning.column!r}" if warning.column else ""
+            lines.append(f"    line {warning.line}{column}: {warning.message}")
+    if outcome.unmapped_columns:
+        lines.append("  columns not mapped: " + ", ".join(outcome.unmapped_columns))
+    if outcome.report:
+        lines.append(f"  report: {outcome.report}")
+    return lines
+
+
+def render_console(summary: RunSummary, *, max_rows: int = 10, validated_only: bool = False) -> str:
+    """Plain-text summary for the terminal (and cron's mail, if anyone reads it)."""
+    lines: list[str] = []
+    if summary.dry_run:
+        lines.append(
+            "DRY RUN: nothing was written, moved or mailed."
+            + (" No HubSpot token: the files were only validated." if validated_only else "")
+        )
+    for name in summary.fetched:
+        lines.append(f"fetched {name}")
+    if summary.fetch_error:
+        lines.append(f"fetch failed: {summary.fetch_error}")
+    for outcome in summary.files:
+        lines += _file_lines(outcome, summary.dry_run, max_rows)
+    if not summary.files and not summary.fatal:
+        lines.append("inbox: nothing to do")
+    for alert in summary.alerts:
+        lines.append(f"ALERT: {alert}")
+    if summary.fatal:
+        lines.append(f"STOPPED: {summary.fatal}")
+        if summary.fatal_kind is ExitCode.TEMPFAIL:
+            lines.append("The files stay in the inbox; the next run retries them.")
+    if summary.mail_error:
+        lines.append(f"mail not sent: {summary.mail_error}")
+    if summary.hubspot_calls:
+        lines.append(f"HubSpot calls: {summary.hubspot_calls} (writes: {summary.hubspot_writes})")
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""What this run knows about HubSpot contacts: id → properties, number → id, email → id.
+
+Filled by the contact stage and by lookups of the booking stage, so a contact read or
+written once in a run is never read again (calls are the currency of a sync).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+CUSTOMER_NUMBER = "kundennummer"
+CUSTOMER_NUMBERS = "kundennummern"  # every number of a merged contact, ";"-separated
+
+
+def split_numbers(value: str | None) -> list[str]:
+    """The customer numbers in a `kundennummern` value (";"/","/space separated)."""
+    if not value:
+        return []
+    return [part for part in value.replace(",", ";").replace(" ", ";").split(";") if part]
+
+
+class ContactDirectory:
+    """A run-local cache of contacts; never the source of truth across runs."""
+
+    def __init__(self) -> None:
+        self.properties: dict[str, dict[str, str | None]] = {}
+        self.by_number: dict[str, str] = {}
+        self.by_email: dict[str, str] = {}
+        self.missing_numbers: set[str] = set()  # asked HubSpot, no contact has them
+        self.missing_emails: set[str] = set()
+        self.alias_searched: set[str] = set()  # numbers already searched in `kundennummern`
+
+    def remember(self, contact_id: str, properties: Mapping[str, str | None]) -> None:
+        """Store (or merge into) what is known of a contact and index its keys."""
+        known = self.properties.setdefault(contact_id, {})
+        known.update(properties)
+        email = known.get("email")
+        if email:
+            self.by_email[email.lower()] = contact_id
+            self.missing_emails.discard(email.lower())
+        numbers = [known.get(CUSTOMER_NUMBER) or ""] + split_numbers(known.get(CUSTOMER_NUMBERS))
+        for number in numbers:
+            if number:
+                self.by_number[number] = contact_id
+                self.missing_numbers.discard(number)
+
+    def add_numbers(self, contact_id: str, numbers: Iterable[str]) -> None:
+        for number in numbers:
+            if number:
+                self.by_number[number] = contact_id
+                self.missing_numbers.discard(number)
+
+    def get(self, contact_id: str) -> dict[str, str | None]:
+        return self.properties.get(contact_id, {})

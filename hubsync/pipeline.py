@@ -1,0 +1,266 @@
+"""One run: lock, fetch, collect, read and validate, plan, apply, move, report.
+
+The core receives its collaborators (HubSpot client, mail sender, fetcher, clock) so a
+dry run and the tests need no patching. Each failure kind is decided in one place:
+row errors travel as values; a bad file goes to `errorprocessed/`; configuration
+errors stop the run before anything is written; transient errors stop it and leave the
+current and later files in the inbox for the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hubsync.classify import Classified, classify_inbox
+from hubsync.config import Settings
+from hubsync.contacts_sync import ContactOptions, apply_contacts, plan_contacts
+from hubsync.customers import read_customers
+from hubsync.directory import ContactDirectory
+from hubsync.errors import ConfigError, HubsyncError, InputError, TransientError
+from hubsync.hubspot import HubSpotClient
+from hubsync.inbox import Inbox
+from hubsync.mapping import Mapping
+from hubsync.records import RowError
+from hubsync.reports import write_errors_csv, write_errors_txt
+from hubsync.schema import FIGURE_PROPERTIES, PortalSchema, check_schema, read_schema
+from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    dry_run: bool = False
+
+
+@dataclass
+class Collaborators:
+    """What a run talks to; each may be absent (no token → validate only)."""
+
+    client: HubSpotClient | None
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
+class Run:
+    """State of one run over the inbox; `execute()` returns its RunSummary."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        mapping: Mapping,
+        collaborators: Collaborators,
+        options: RunOptions,
+    ) -> None:
+        self.settings = settings
+        self.mapping = mapping
+        self.client = collaborators.client
+        self.clock = collaborators.clock
+        self.options = options
+        self.inbox = Inbox(settings.data_dir)
+        self.directory = ContactDirectory()
+        self.schema: PortalSchema | None = None
+        self.deals: dict[str, dict[str, str | None]] = {}  # deal id → properties seen this run
+        self.guests_created = 0  # contacts created from a booking file's e-mail column
+        self.started = self.clock()
+
+    # the run ------------------------------------------------------------------------------
+
+    def execute(self) -> RunSummary:
+        """Process every settled file in the inbox (the caller holds the lock)."""
+        if not self.options.dry_run:
+            self.inbox.ensure()
+        scan = self.inbox.scan(self.started, self.settings.settle_seconds)
+        for path in scan.settling:
+            log.info(
+                "%s: modified less than %ss ago, left for the next run",
+                path.name,
+                self.settings.settle_seconds,
+            )
+        files = classify_inbox(scan.ready, self.mapping)
+        outcomes: list[FileOutcome] = []
+        try:
+            if self.client is not None and files:
+                self.schema = read_schema(self.client)
+                check_schema(
+                    self.schema,
+                    self.settings,
+                    self.mapping,
+                    facilities=[f for f in [self.settings.contact_category] if f],
+                    deals=any(f.kind is FileKind.BOOKINGS for f in files),
+                )
+            for index, item in enumerate(files):
+                try:
+                    outcomes.append(self.process(item))
+                except TransientError as exc:
+                    log.warning("%s: %s; left in the inbox", item.path.name, exc)
+                    outcomes += [self._left(f, str(exc)) for f in files[index:]]
+                    return self._summary(outcomes, fatal=str(exc), kind=ExitCode.TEMPFAIL)
+        except ConfigError as exc:
+            done = {o.name for o in outcomes}
+            outcomes += [self._left(f, "configuration") for f in files if f.path.name not in done]
+            return self._summary(outcomes, fatal=str(exc), kind=ExitCode.CONFIG)
+        except TransientError as exc:
+            outcomes += [self._left(f, str(exc)) for f in files]
+            return self._summary(outcomes, fatal=str(exc), kind=ExitCode.TEMPFAIL)
+        return self._summary(outcomes)
+
+    def _summary(
+        self, outcomes: list[FileOutcome], *, fatal: str | None = None, kind: ExitCode | None = None
+    ) -> RunSummary:
+        stats = self.client.stats.snapshot() if self.client is not None else None
+        return RunSummary(
+            started_at=self.started,
+            finished_at=self.clock(),
+            files=tuple(outcomes),
+            dry_run=self.options.dry_run,
+            fatal=fatal,
+            fatal_kind=kind,
+            hubspot_calls=stats.calls if stats else 0,
+            hubspot_writes=stats.writes if stats else 0,
+        )
+
+    def _left(self, item: Classified, reason: str) -> FileOutcome:
+        return FileOutcome(item.path.name, item.kind, FileStatus.LEFT, reason=reason)
+
+    # one file -----------------------------------------------------------------------------
+
+    def process(self, item: Classified) -> FileOutcome:
+        """Read, plan, apply and finish one file. Raises Transient/ConfigError to stop."""
+        if item.error is not None or item.table is None:
+            error = item.error or InputError(item.path.name, "unreadable")
+            return self._finish_bad_file(item, error)
+        if item.kind is FileKind.CUSTOMERS:
+            outcome = self._customers(item)
+        else:
+            from hubsync.bookings_sync import process_bookings
+
+            outcome = process_bookings(self, item)
+        return self._finish(item, outcome)
+
+    def _customers(self, item: Classified) -> FileOutcome:
+        assert item.table is not None
+        batch = read_customers(
+            item.table,
+            self.mapping,
+            category=self.settings.contact_category,
+            today=self.started.date(),
+        )
+        rejected = (*batch.errors, *batch.reviews)
+        base = FileOutcome(
+            name=item.path.name,
+            kind=FileKind.CUSTOMERS,
+            status=FileStatus.PREVIEWED if self.options.dry_run else FileStatus.PROCESSED,
+            rows=batch.rows,
+            errors=tuple(sorted(rejected, key=lambda e: e.line)),
+            warnings=batch.warnings,
+            reviews=batch.reviews,
+            unmapped_columns=batch.unmapped,
+        )
+        if self.client is None or self.schema is None:
+            return replace(base, contacts_created=len(batch.records))
+        facilities = {r.facility for r in batch.records if r.facility}
+        check_schema(self.schema, self.settings, self.mapping, facilities=facilities, deals=False)
+        options = self.contact_options()
+        plan = plan_contacts(batch.records, self.client, self.directory, self.mapping, options)
+        counts = replace(
+            base,
+            contacts_created=len(plan.creates),
+            contacts_updated=len(plan.updates),
+            contacts_unchanged=len(plan.unchanged),
+            updated_properties=plan.updated_properties(),
+            errors=tuple(sorted((*base.errors, *plan.errors), key=lambda e: e.line)),
+        )
+        if self.options.dry_run:
+            return counts
+        result = apply_contacts(plan, self.client, self.directory)
+        self.after_contacts(result.new_numbers)
+        errors = sorted((*base.errors, *result.errors), key=lambda e: e.line)
+        return replace(
+            counts,
+            contacts_created=result.created,
+            contacts_updated=result.updated,
+            contacts_unchanged=result.unchanged,
+            errors=tuple(errors),
+        )
+
+    def contact_options(self) -> ContactOptions:
+        schema = self.schema
+        assert schema is not None
+        category = self.settings.category_property
+        return ContactOptions(
+            category_property=category if category in schema.contacts else None,
+            category_multi=schema.category_multi(category),
+            aliases="kundennummern" in schema.contacts,
+            read_also=tuple(p for p in FIGURE_PROPERTIES if p in schema.contacts),
+        )
+
+    def after_contacts(self, new_numbers: dict[str, str]) -> None:
+        """Hook for the booking stage: deals waiting for these customer numbers."""
+        if not new_numbers or self.client is None:
+            return
+        from hubsync.bookings_sync import adopt_unassigned
+
+        adopt_unassigned(self, new_numbers)
+
+    # outcomes -----------------------------------------------------------------------------
+
+    def _finish_bad_file(self, item: Classified, error: InputError) -> FileOutcome:
+        outcome = FileOutcome(
+            item.path.name,
+            item.kind,
+            FileStatus.PREVIEWED if self.options.dry_run else FileStatus.ERRORPROCESSED,
+            reason=str(error),
+            errors=(RowError(error.line or 0, error.column, error.message, "file_rejected"),),
+        )
+        if self.options.dry_run:
+            return outcome
+        now = self.clock()
+        target = self.inbox.destination(self.inbox.errorprocessed, item.path.name, now)
+        report = target.with_name(target.name + ".errors.txt")
+        write_errors_txt(report, item.path.name, str(error))
+        final = self.inbox.move(item.path, target)
+        return replace(
+            outcome,
+            destination=self._relative(final),
+            report=self._relative(report),
+        )
+
+    def _finish(self, item: Classified, outcome: FileOutcome) -> FileOutcome:
+        if self.options.dry_run:
+            return outcome
+        now = self.clock()
+        if not outcome.errors:
+            target = self.inbox.destination(self.inbox.processed, item.path.name, now)
+            final = self.inbox.move(item.path, target)
+            return replace(outcome, status=FileStatus.PROCESSED, destination=self._relative(final))
+        target = self.inbox.destination(self.inbox.errorprocessed, item.path.name, now)
+        report = target.with_name(target.name + ".errors.csv")
+        assert item.table is not None
+        write_errors_csv(report, item.table, outcome.errors)
+        final = self.inbox.move(item.path, target)
+        return replace(
+            outcome,
+            status=FileStatus.ERRORPROCESSED,
+            destination=self._relative(final),
+            report=self._relative(report),
+        )
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.settings.data_dir))
+        except ValueError:
+            return str(path)
+
+
+def run_inbox(
+    settings: Settings, mapping: Mapping, collaborators: Collaborators, options: RunOptions
+) -> RunSummary:
+    """Process the inbox once (no lock, fetch or mail: see `job.run_job` for those)."""
+    try:
+        return Run(settings, mapping, collaborators, options).execute()
+    except HubsyncError:
+        raise

@@ -1,0 +1,227 @@
+"""The portal's schema: what hubsync needs (`setup` creates it) and the pre-flight check.
+
+`hubsync run` checks, before its first write, that every property it will write exists
+with a fitting type, that the facility is an option of the category property, and that
+the deal pipeline and stages exist. Otherwise it stops with exit 2 naming what `hubsync
+setup` would create: it never half-imports into a portal that is not set up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hubsync.config import Settings
+from hubsync.errors import ConfigError
+from hubsync.hubspot import HubSpotClient, Pipeline, PropertyDef
+from hubsync.mapping import CUSTOM_CONTACT_PROPERTIES, Mapping
+
+log = logging.getLogger(__name__)
+
+GROUP = "hubsync"
+GROUP_LABEL = "hubsync (Buchungssystem)"
+
+FIGURE_PROPERTIES = (
+    "letzte_buchung",
+    "erste_buchung",
+    "anzahl_buchungen",
+    "anzahl_buchungen_zeitraum",
+    "buchungsumsatz_eur",
+    "buchungsstunden",
+)
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """A property hubsync may create: name, German label, HubSpot type and field type."""
+
+    name: str
+    label: str
+    type: str
+    field_type: str
+    unique: bool = False
+
+    def definition(self, group: str, options: Iterable[str] = ()) -> dict[str, object]:
+        body: dict[str, object] = {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "fieldType": self.field_type,
+            "groupName": group,
+        }
+        if self.unique:
+            body["hasUniqueValue"] = True
+        if self.type == "enumeration":
+            body["options"] = [
+                {"label": o, "value": o, "displayOrder": i, "hidden": False}
+                for i, o in enumerate(options)
+            ]
+        if self.type == "bool":
+            body["options"] = [
+                {"label": "Ja", "value": "true", "displayOrder": 0, "hidden": False},
+                {"label": "Nein", "value": "false", "displayOrder": 1, "hidden": False},
+            ]
+        return body
+
+
+HUBSYNC_CONTACT_PROPERTIES = (
+    PropertySpec("kundennummer", "Kundennummer", "string", "text", unique=True),
+    PropertySpec("kundennummern", "Alle Kundennummern", "string", "text"),
+    PropertySpec("letzte_buchung", "Letzte Buchung", "date", "date"),
+    PropertySpec("erste_buchung", "Erste Buchung", "date", "date"),
+    PropertySpec("anzahl_buchungen", "Anzahl Buchungen", "number", "number"),
+    PropertySpec("anzahl_buchungen_zeitraum", "Anzahl Buchungen (Zeitraum)", "number", "number"),
+    PropertySpec("buchungsumsatz_eur", "Buchungsumsatz (EUR)", "number", "number"),
+    PropertySpec("buchungsstunden", "Gebuchte Stunden", "number", "number"),
+)
+
+DEAL_PROPERTIES = (
+    PropertySpec("rechnungsnummer", "Rechnungsnummer", "string", "text", unique=True),
+    PropertySpec("buchungsstunden", "Gebuchte Stunden", "number", "number"),
+    PropertySpec("anlage", "Anlage", "string", "text"),
+    PropertySpec("kundennummer", "Kundennummer", "string", "text"),
+    PropertySpec("storniert_durch", "Storniert durch", "string", "text"),
+    PropertySpec("hubsync_offen", "Ohne Kontakt (hubsync)", "bool", "booleancheckbox"),
+)
+
+
+def category_spec(settings: Settings) -> PropertySpec:
+    return PropertySpec(settings.category_property, "Kontaktkategorie", "enumeration", "checkbox")
+
+
+def contact_specs(settings: Settings) -> tuple[PropertySpec, ...]:
+    mapped = tuple(
+        PropertySpec(p["name"], p["label"], p["type"], p["fieldType"])
+        for p in CUSTOM_CONTACT_PROPERTIES
+    )
+    return (category_spec(settings), *HUBSYNC_CONTACT_PROPERTIES, *mapped)
+
+
+@dataclass(frozen=True)
+class PortalSchema:
+    """What the portal has, read once per run (3 calls)."""
+
+    contacts: dict[str, PropertyDef]
+    deals: dict[str, PropertyDef]
+    pipelines: tuple[Pipeline, ...]
+
+    def category_multi(self, name: str) -> bool:
+        prop = self.contacts.get(name)
+        return prop is not None and prop.field_type == "checkbox"
+
+
+def read_schema(client: HubSpotClient) -> PortalSchema:
+    return PortalSchema(
+        client.properties("contacts"), client.properties("deals"), client.pipelines()
+    )
+
+
+_TYPE_FITS = {
+    "number": {"number"},
+    "date": {"date", "datetime"},
+    "bool": {"bool", "enumeration"},
+    "enumeration": {"enumeration"},
+    "string": {"string", "enumeration", "phone_number"},
+}
+
+
+def check_schema(
+    schema: PortalSchema,
+    settings: Settings,
+    mapping: Mapping,
+    *,
+    facilities: Iterable[str] = (),
+    deals: bool = True,
+) -> None:
+    """Raise ConfigError naming every missing or unfitting property, option or stage."""
+    problems: list[str] = []
+    specs = {s.name: s for s in contact_specs(settings)}
+    for name in sorted({*mapping.contact_properties(), *specs}):
+        prop = schema.contacts.get(name)
+        spec = specs.get(name)
+        if prop is None:
+            problems.append(f"contact property {name!r} is missing")
+        elif prop.read_only:
+            problems.append(f"contact property {name!r} is read-only in HubSpot; map it elsewhere")
+        elif spec is not None and prop.type not in _TYPE_FITS.get(spec.type, {spec.type}):
+            problems.append(
+                f"contact property {name!r} is of type {prop.type}, expected {spec.type}"
+            )
+    category = schema.contacts.get(settings.category_property)
+    if category is not None and category.type == "enumeration":
+        for facility in sorted(set(facilities)):
+            if facility not in category.options:
+                problems.append(
+                    f"{facility!r} is not an option of contact property "
+                    f"{settings.category_property!r}"
+                )
+    if deals:
+        for spec in DEAL_PROPERTIES:
+            if spec.name not in schema.deals:
+                problems.append(f"deal property {spec.name!r} is missing")
+        problems += _pipeline_problems(schema.pipelines, settings)
+    if problems:
+        raise ConfigError(
+            [f"HubSpot portal is not set up: {p}" for p in problems]
+            + ["Run `hubsync setup` to create what is missing (it changes nothing else)."]
+        )
+
+
+def _pipeline_problems(pipelines: tuple[Pipeline, ...], settings: Settings) -> list[str]:
+    pipeline = next((p for p in pipelines if settings.deal_pipeline in (p.id, p.label)), None)
+    if pipeline is None:
+        names = ", ".join(p.id for p in pipelines) or "none"
+        return [f"deal pipeline {settings.deal_pipeline!r} does not exist (portal has: {names})"]
+    stages = {s.id for s in pipeline.stages}
+    return [
+        f"deal stage {stage!r} ({var}) is not a stage of pipeline {pipeline.id!r} "
+        f"(stages: {', '.join(sorted(stages))})"
+        for var, stage in (
+            ("HUBSYNC_DEAL_STAGE", settings.deal_stage),
+            ("HUBSYNC_DEAL_CANCELLED_STAGE", settings.deal_cancelled_stage),
+        )
+        if stage not in stages
+    ]
+
+
+def setup_portal(
+    client: HubSpotClient, settings: Settings, *, facilities: Iterable[str] = ()
+) -> list[str]:
+    """Create the group, every missing property and facility option; returns what it did.
+
+    Idempotent: a second call changes nothing and returns an empty list.
+    """
+    done: list[str] = []
+    wanted = [f for f in [settings.contact_category, *facilities] if f]
+    for object_type, specs in (("contacts", contact_specs(settings)), ("deals", DEAL_PROPERTIES)):
+        existing = client.properties(object_type)
+        missing = [s for s in specs if s.name not in existing]
+        if missing and GROUP not in client.groups(object_type):
+            client.create_group(object_type, GROUP, GROUP_LABEL)
+            done.append(f"{object_type}: property group {GROUP!r} created")
+        for spec in missing:
+            options = wanted if spec.type == "enumeration" else ()
+            client.create_property(object_type, spec.definition(GROUP, options))
+            done.append(f"{object_type}: property {spec.name!r} ({spec.type}) created")
+        if object_type == "contacts":
+            category = existing.get(settings.category_property)
+            if category is not None and category.type == "enumeration":
+                new = [f for f in dict.fromkeys(wanted) if f not in category.options]
+                if new:
+                    options = [*category.options, *new]
+                    client.update_property(
+                        object_type,
+                        settings.category_property,
+                        {
+                            "options": [
+                                {"label": o, "value": o, "displayOrder": i, "hidden": False}
+                                for i, o in enumerate(options)
+                            ]
+                        },
+                    )
+                    done.append(
+                        f"contacts: option(s) {', '.join(map(repr, new))} added to "
+                        f"{settings.category_property!r}"
+                    )
+    return done
