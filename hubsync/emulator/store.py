@@ -1,0 +1,249 @@
+"""The emulated portal's state: objects, associations, property definitions and pipelines.
+
+One re-entrant lock guards everything; the HTTP handlers hold it for a whole call, so
+every batch is applied atomically, as HubSpot applies a valid batch.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from hubsync.emulator.defaults import install_defaults, install_hubsync_schema
+from hubsync.emulator.validation import JSON, format_instant
+
+OBJECT_TYPES = ("contacts", "deals")
+SYSTEM_PROPERTIES = frozenset({"hs_object_id", "createdate", "lastmodifieddate"})
+
+
+def now_text() -> str:
+    """The current instant the way HubSpot writes createdate/lastmodifieddate."""
+    return format_instant(datetime.now(UTC))
+
+
+class Store:
+    """Thread-safe portal state; inspect it in tests, change it only through the methods."""
+
+    def __init__(self, *, with_hubsync_schema: bool = False) -> None:
+        self.lock = threading.RLock()
+        self.contacts: dict[str, dict[str, str]] = {}
+        self.deals: dict[str, dict[str, str]] = {}
+        self.associations: set[tuple[str, str]] = set()
+        self.properties: dict[str, dict[str, JSON]] = {t: {} for t in OBJECT_TYPES}
+        self.groups: dict[str, dict[str, JSON]] = {t: {} for t in OBJECT_TYPES}
+        self.pipelines: dict[str, list[JSON]] = {"deals": []}
+        # unique-value indexes (type → property → value → id); contact email is unique too
+        self._unique: dict[str, dict[str, dict[str, str]]] = {
+            "contacts": {"email": {}},
+            "deals": {},
+        }
+        self._links: dict[str, dict[str, set[str]]] = {t: {} for t in OBJECT_TYPES}
+        self._ids = itertools.count(1001)
+        install_defaults(self)
+        if with_hubsync_schema:
+            install_hubsync_schema(self)
+
+    # -- schema --------------------------------------------------------------------------
+    def add_group(self, object_type: str, name: str, label: str) -> JSON:
+        """Create (or return the existing) property group `name`."""
+        with self.lock:
+            groups = self.groups[object_type]
+            if name not in groups:
+                groups[name] = {
+                    "name": name,
+                    "label": label,
+                    "displayOrder": len(groups),
+                    "archived": False,
+                }
+            return groups[name]
+
+    def add_property(
+        self,
+        object_type: str,
+        name: str,
+        type: str = "string",
+        field_type: str = "text",
+        *,
+        options: list[str] | None = None,
+        unique: bool = False,
+        group: str | None = None,
+    ) -> None:
+        """Define a writable property (replacing one of the same name); group defaults per type."""
+        self.define_property(
+            object_type, name, type, field_type, options=options, unique=unique, group=group
+        )
+
+    def define_property(
+        self,
+        object_type: str,
+        name: str,
+        type: str = "string",
+        field_type: str = "text",
+        *,
+        options: list[str] | None = None,
+        unique: bool = False,
+        group: str | None = None,
+        read_only: bool = False,
+    ) -> JSON:
+        """Like `add_property`, also for read-only ones; returns the stored definition."""
+        if options is None and type == "bool":
+            options = ["true", "false"]
+        definition: JSON = {
+            "name": name,
+            "label": name.replace("_", " ").capitalize(),
+            "type": type,
+            "fieldType": field_type,
+            "groupName": group or default_group(object_type),
+            "options": [
+                {"label": o, "value": o, "displayOrder": i, "hidden": False}
+                for i, o in enumerate(options or [])
+            ],
+            "hasUniqueValue": unique,
+        }
+        return self.put_definition(object_type, definition, read_only=read_only)
+
+    def put_definition(
+        self, object_type: str, definition: JSON, *, read_only: bool = False
+    ) -> JSON:
+        """Store a complete property definition as sent to the properties API."""
+        definition.setdefault("description", "")
+        definition.setdefault("options", [])
+        definition.setdefault("hasUniqueValue", False)
+        definition["modificationMetadata"] = {
+            "archivable": not read_only,
+            "readOnlyDefinition": read_only,
+            "readOnlyValue": read_only,
+        }
+        definition.setdefault("calculated", read_only)
+        definition.setdefault("archived", False)
+        name = str(definition["name"])
+        with self.lock:
+            self.properties[object_type][name] = definition
+            if definition["hasUniqueValue"] and name not in self._unique[object_type]:
+                self._unique[object_type][name] = {
+                    props[name]: oid
+                    for oid, props in self.objects(object_type).items()
+                    if props.get(name)
+                }
+        return definition
+
+    def definition(self, object_type: str, name: str) -> JSON | None:
+        """The definition of property `name`, or None when the portal has no such property."""
+        return self.properties[object_type].get(name)
+
+    def unique_properties(self, object_type: str) -> frozenset[str]:
+        """Names of the properties whose values must be unique (contacts: email too)."""
+        return frozenset(self._unique[object_type])
+
+    def stage_ids(self, pipeline_id: str) -> set[str] | None:
+        """Stage ids of deal pipeline `pipeline_id`, None if there is no such pipeline."""
+        for pipeline in self.pipelines["deals"]:
+            if pipeline["id"] == pipeline_id:
+                return {str(s["id"]) for s in pipeline["stages"]}
+        return None
+
+    # -- objects -------------------------------------------------------------------------
+    def objects(self, object_type: str) -> dict[str, dict[str, str]]:
+        """The id → properties dict of `object_type` ("contacts" or "deals")."""
+        return self.contacts if object_type == "contacts" else self.deals
+
+    def find(self, object_type: str, prop: str, value: str) -> str | None:
+        """Id of the object whose `prop` equals `value` (emails compare case-insensitively)."""
+        with self.lock:
+            if prop == "email":
+                value = value.strip().lower()
+            index = self._unique[object_type].get(prop)
+            if index is not None:
+                return index.get(value)
+            objects = self.objects(object_type)
+            if prop == "hs_object_id":
+                return value if value in objects else None
+            for oid, props in objects.items():
+                if props.get(prop) == value:
+                    return oid
+            return None
+
+    def holder(self, object_type: str, prop: str, value: str) -> str | None:
+        """Id holding unique `value` of unique property `prop`, if any."""
+        return self._unique[object_type][prop].get(value)
+
+    def create(self, object_type: str) -> str:
+        """A new, empty object with its system properties; returns its id."""
+        with self.lock:
+            oid = str(next(self._ids))
+            stamp = now_text()
+            self.objects(object_type)[oid] = {
+                "hs_object_id": oid,
+                "createdate": stamp,
+                "lastmodifieddate": stamp,
+            }
+            return oid
+
+    def write(self, object_type: str, oid: str, changes: dict[str, str]) -> None:
+        """Apply already validated `changes` ("" clears); lastmodifieddate moves only on change."""
+        if not changes:
+            return
+        with self.lock:
+            props = self.objects(object_type)[oid]
+            indexes = self._unique[object_type]
+            for name, value in changes.items():
+                index = indexes.get(name)
+                old = props.get(name)
+                if index is not None and old is not None and index.get(old) == oid:
+                    del index[old]
+                if value == "":
+                    props.pop(name, None)
+                else:
+                    props[name] = value
+                    if index is not None:
+                        index[value] = oid
+            props["lastmodifieddate"] = now_text()
+
+    # -- associations ------------------------------------------------------------------
+    def link(self, deal_id: str, contact_id: str) -> None:
+        """Associate a deal with a contact (both directions; idempotent)."""
+        with self.lock:
+            self.associations.add((deal_id, contact_id))
+            self._links["deals"].setdefault(deal_id, set()).add(contact_id)
+            self._links["contacts"].setdefault(contact_id, set()).add(deal_id)
+
+    def linked(self, object_type: str, oid: str) -> list[str]:
+        """Ids associated with object `oid` of `object_type`, in numeric order."""
+        with self.lock:
+            return sorted(self._links[object_type].get(oid, ()), key=int)
+
+    # -- inspection ----------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """Canonical id-free view: contacts by email, deals by rechnungsnummer (or dealname)."""
+        with self.lock:
+            contact_keys = {oid: _contact_key(oid, p) for oid, p in self.contacts.items()}
+            deal_keys = {
+                oid: p.get("rechnungsnummer") or p.get("dealname") or f"#{oid}"
+                for oid, p in self.deals.items()
+            }
+            return {
+                "contacts": {contact_keys[oid]: _plain(p) for oid, p in self.contacts.items()},
+                "deals": {deal_keys[oid]: _plain(p) for oid, p in self.deals.items()},
+                "associations": sorted(
+                    (deal_keys[d], contact_keys[c]) for d, c in self.associations
+                ),
+            }
+
+
+def default_group(object_type: str) -> str:
+    """HubSpot's built-in property group of `object_type`."""
+    return "contactinformation" if object_type == "contacts" else "dealinformation"
+
+
+def _contact_key(oid: str, props: dict[str, str]) -> str:
+    if props.get("email"):
+        return props["email"]
+    if props.get("kundennummer"):
+        return f"kundennummer:{props['kundennummer']}"
+    return f"#{oid}"
+
+
+def _plain(props: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in props.items() if k not in SYSTEM_PROPERTIES}
