@@ -1,0 +1,297 @@
+"""HubSpotClient: batch reads and writes, search, associations and schema calls.
+
+All calls share one `requests.Session` (owned and closed by the caller), one rate limiter
+and one set of counters; chunks of one logical call run concurrently on a few threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import requests
+
+from hubsync.hubspot.batching import BatchWriter, chunked, raise_if_schema_problem, run_parallel
+from hubsync.hubspot.limiter import RateLimiter
+from hubsync.hubspot.models import (
+    CallStats,
+    ClientOptions,
+    HubSpotObject,
+    Pipeline,
+    PropertyDef,
+    RecordFailure,
+    WriteResult,
+)
+from hubsync.hubspot.paths import ApiPaths
+from hubsync.hubspot.transport import Reply, Transport
+
+log = logging.getLogger(__name__)
+
+OBJECT_BATCH = 100  # HubSpot's limit per objects batch call
+ASSOC_READ_BATCH = 1000
+ASSOC_WRITE_BATCH = 2000
+SEARCH_PAGE = 200
+SEARCH_PER_SECOND = 4  # HubSpot allows 5/s for search, counted apart from the 10 s limit
+
+
+def _key(id_property: str | None, value: str) -> str:
+    # HubSpot stores emails lower-cased: compare and send them that way.
+    return value.strip().lower() if id_property == "email" else value
+
+
+def _results(reply: Reply) -> list[dict[str, Any]]:
+    raw = reply.body.get("results") if isinstance(reply.body, dict) else None
+    return [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
+
+
+def _nested_id(result: dict[str, Any], side: str) -> str | None:
+    value = result.get(side)
+    return str(value["id"]) if isinstance(value, dict) and "id" in value else None
+
+
+class HubSpotClient:
+    """HubSpot CRM calls for hubsync; see ClientOptions for limits, retries and timeouts.
+
+    Raises AuthError (401/403), DailyLimitError, TransientError (HubSpot unreachable or
+    retries exhausted), ConfigError (schema problems) and HubSpotError (anything else).
+    """
+
+    def __init__(
+        self,
+        session: requests.Session,
+        options: ClientOptions,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.options = options
+        self.paths = ApiPaths(options.api_version)
+        self.stats = CallStats()
+        self.limiter = RateLimiter(options.rate_limit, 10.0, monotonic=monotonic, sleep=sleep)
+        self.search_limiter = RateLimiter(
+            SEARCH_PER_SECOND, 1.0, headroom=0.0, monotonic=monotonic, sleep=sleep
+        )
+        self._http = Transport(
+            session,
+            options,
+            limiter=self.limiter,
+            stats=self.stats,
+            sleep=sleep,
+        )
+
+    # objects ------------------------------------------------------------------------------
+
+    def read(
+        self,
+        object_type: str,
+        ids: Iterable[str],
+        properties: Sequence[str],
+        *,
+        id_property: str | None = None,
+    ) -> dict[str, HubSpotObject]:
+        """Records by id value (emails lower-cased), keyed by that value; missing ids are absent."""
+        keys = list(dict.fromkeys(_key(id_property, i) for i in ids))
+        path = self.paths.objects(object_type, "batch/read")
+
+        def one(chunk: list[str]) -> dict[str, HubSpotObject]:
+            body: dict[str, Any] = {"properties": list(properties)}
+            if id_property:
+                body["idProperty"] = id_property
+            body["inputs"] = [{"id": k} for k in chunk]
+            reply = self._http.call("POST", path, body, safe=True, accept=(400, 404))
+            if reply.status == 400:
+                raise_if_schema_problem(reply, object_type)
+            # A 404 listing the ids in errors[] means none of them exists: an empty result.
+            if reply.status == 400 or (reply.status == 404 and not reply.errors()):
+                self._http.fail(reply, f"POST {path}")
+            return self._key_results(_results(reply), set(chunk), id_property)
+
+        found: dict[str, HubSpotObject] = {}
+        for part in run_parallel(one, chunked(keys, OBJECT_BATCH), self.options.concurrency):
+            found.update(part)
+        return found
+
+    @staticmethod
+    def _key_results(
+        results: list[dict[str, Any]], asked: set[str], id_property: str | None
+    ) -> dict[str, HubSpotObject]:
+        found: dict[str, HubSpotObject] = {}
+        for result in results:
+            obj = HubSpotObject.from_api(result)
+            if id_property is None:
+                found[obj.id] = obj
+                continue
+            # HubSpot may match an email against hs_additional_emails; key by what was asked.
+            candidates = [obj.properties.get(id_property) or ""]
+            candidates += (obj.properties.get("hs_additional_emails") or "").split(";")
+            key = next(
+                (_key(id_property, c) for c in candidates if _key(id_property, c) in asked), None
+            )
+            if key is None:
+                log.warning("batch/read returned record %s not matching any id asked", obj.id)
+            else:
+                found[key] = obj
+        return found
+
+    def upsert(
+        self, object_type: str, id_property: str, items: Mapping[str, Mapping[str, str]]
+    ) -> WriteResult:
+        """Create-or-update by `id_property` (key → properties); rejected inputs become
+        RecordFailures, the rest is written. Raises ConfigError for schema problems."""
+        merged: dict[str, dict[str, str]] = {}
+        for key, props in items.items():
+            merged.setdefault(_key(id_property, key), {}).update(props)
+        inputs = [{"idProperty": id_property, "id": k, "properties": p} for k, p in merged.items()]
+
+        def result_key(result: dict[str, Any]) -> str | None:
+            value = result.get("properties", {}).get(id_property)
+            return None if value is None else _key(id_property, str(value))
+
+        return self._write(object_type, "batch/upsert", inputs, result_key)
+
+    def update(self, object_type: str, items: Mapping[str, Mapping[str, str]]) -> WriteResult:
+        """Update records by record id (key → properties); same failure rules as `upsert`."""
+        inputs = [{"id": str(k), "properties": dict(p)} for k, p in items.items()]
+        return self._write(object_type, "batch/update", inputs, lambda r: str(r.get("id")))
+
+    def _write(
+        self,
+        object_type: str,
+        action: str,
+        inputs: list[dict[str, Any]],
+        result_key: Callable[[dict[str, Any]], str | None],
+    ) -> WriteResult:
+        writer = BatchWriter(
+            self._http,
+            self.paths.objects(object_type, action),
+            object_type,
+            input_key=lambda i: str(i["id"]),
+            result_key=result_key,
+        )
+        parts = run_parallel(writer.write, chunked(inputs, OBJECT_BATCH), self.options.concurrency)
+        objects = tuple(HubSpotObject.from_api(r) for results, _ in parts for r in results)
+        return WriteResult(objects, tuple(f for _, failures in parts for f in failures))
+
+    def search(
+        self, object_type: str, filter_groups: list[dict[str, Any]], properties: Sequence[str]
+    ) -> list[HubSpotObject]:
+        """All records matching `filter_groups`, following paging (HubSpot stops at 10,000)."""
+        path = self.paths.objects(object_type, "search")
+        body: dict[str, Any] = {
+            "filterGroups": filter_groups,
+            "properties": list(properties),
+            "limit": SEARCH_PAGE,
+        }
+        found: list[HubSpotObject] = []
+        seen: set[str] = set()
+        while True:
+            reply = self._http.call("POST", path, body, safe=True, limiter=self.search_limiter)
+            found.extend(HubSpotObject.from_api(r) for r in _results(reply))
+            after = (reply.body or {}).get("paging", {}).get("next", {}).get("after")
+            if not after or str(after) in seen:
+                return found
+            seen.add(str(after))
+            body = {**body, "after": str(after)}
+
+    # associations -------------------------------------------------------------------------
+
+    def associate(
+        self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]]
+    ) -> tuple[RecordFailure, ...]:
+        """Default-type associations from → to; returns the pairs HubSpot rejected, keyed
+        `"<from>-><to>"`."""
+        unique = list(dict.fromkeys((str(a), str(b)) for a, b in pairs))
+        inputs = [{"from": {"id": a}, "to": {"id": b}} for a, b in unique]
+
+        def key(item: dict[str, Any]) -> str | None:
+            a, b = _nested_id(item, "from"), _nested_id(item, "to")
+            return None if a is None or b is None else f"{a}->{b}"
+
+        writer = BatchWriter(
+            self._http,
+            self.paths.associations(from_type, to_type, "batch/associate/default"),
+            from_type,
+            input_key=lambda i: str(key(i)),
+            result_key=key,
+        )
+        parts = run_parallel(
+            writer.write, chunked(inputs, ASSOC_WRITE_BATCH), self.options.concurrency
+        )
+        return tuple(f for _, failures in parts for f in failures)
+
+    def associations(
+        self, from_type: str, to_type: str, ids: Iterable[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """Associated `to_type` ids per `from_type` id; ids without associations are absent."""
+        path = self.paths.associations(from_type, to_type, "batch/read")
+
+        def one(chunk: list[str]) -> dict[str, list[str]]:
+            found: dict[str, list[str]] = {}
+            pending: list[dict[str, str]] = [{"id": i} for i in chunk]
+            while pending:
+                reply = self._http.call("POST", path, {"inputs": pending}, safe=True, accept=(404,))
+                pending = []
+                for result in _results(reply):
+                    source = _nested_id(result, "from")
+                    if source is None:
+                        continue
+                    targets = found.setdefault(source, [])
+                    for to in result.get("to") or ():
+                        if isinstance(to, dict) and str(to.get("toObjectId")) not in targets:
+                            targets.append(str(to.get("toObjectId")))
+                    after = (result.get("paging") or {}).get("next", {}).get("after")
+                    if after:
+                        pending.append({"id": source, "after": str(after)})
+            return found
+
+        unique = list(dict.fromkeys(str(i) for i in ids))
+        merged: dict[str, tuple[str, ...]] = {}
+        for part in run_parallel(one, chunked(unique, ASSOC_READ_BATCH), self.options.concurrency):
+            merged.update((k, tuple(v)) for k, v in part.items())
+        return merged
+
+    # schema -------------------------------------------------------------------------------
+
+    def properties(self, object_type: str) -> dict[str, PropertyDef]:
+        """The portal's property definitions for `object_type`, by name."""
+        reply = self._http.call("GET", self.paths.properties(object_type), safe=True)
+        return {p.name: p for p in map(PropertyDef.from_api, _results(reply)) if p.name}
+
+    def create_property(self, object_type: str, definition: Mapping[str, Any]) -> None:
+        """Create a property; one that already exists (409) is fine. Never retried on failure."""
+        path = self.paths.properties(object_type)
+        reply = self._http.call(
+            "POST", path, dict(definition), safe=False, write=True, accept=(409,)
+        )
+        if reply.status == 409:
+            log.info("property %s.%s exists already", object_type, definition.get("name"))
+
+    def update_property(self, object_type: str, name: str, patch: Mapping[str, Any]) -> None:
+        """Change a property definition (e.g. add enumeration options)."""
+        self._http.call(
+            "PATCH", self.paths.properties(object_type, name), dict(patch), safe=True, write=True
+        )
+
+    def groups(self, object_type: str) -> set[str]:
+        """Names of the property groups of `object_type`."""
+        reply = self._http.call("GET", self.paths.property_groups(object_type), safe=True)
+        return {str(g["name"]) for g in _results(reply) if "name" in g}
+
+    def create_group(self, object_type: str, name: str, label: str) -> None:
+        """Create a property group; one that already exists (409) is fine."""
+        body = {"name": name, "label": label, "displayOrder": -1}
+        self._http.call(
+            "POST",
+            self.paths.property_groups(object_type),
+            body,
+            safe=False,
+            write=True,
+            accept=(409,),
+        )
+
+    def pipelines(self, object_type: str = "deals") -> tuple[Pipeline, ...]:
+        """The portal's pipelines with their stages."""
+        reply = self._http.call("GET", self.paths.pipelines(object_type), safe=True)
+        return tuple(Pipeline.from_api(p) for p in _results(reply))
