@@ -1,0 +1,365 @@
+"""Customer export rows → contact records, with every row problem collected and duplicates merged.
+
+Rows stream through one at a time; each row's problems are all reported (never only the
+first). Rows are keyed by their normalised e-mail: two rows with the same e-mail and the same
+first name (or one of them empty) are one person and merge; a different first name is a
+shared family mailbox, and the later row goes to review instead of being imported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from hubsync.csvread import Row, Table
+from hubsync.errors import InputError
+from hubsync.formats import (
+    format_date,
+    format_decimal,
+    normalize_emails,
+    normalize_phone,
+    normalize_zip,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+)
+from hubsync.mapping import FieldSpec, Mapping
+from hubsync.records import CustomerRecord, RowError, RowWarning
+
+ADDITIONAL_EMAILS = "hs_additional_emails"
+_INVALID_CODE = {"phone": "phone_invalid", "mobile": "phone_invalid", "zip": "zip_invalid"}
+_INVALID_CODE |= {"date": "date_invalid", "datetime_date": "date_invalid"}
+# Values an Anrede column holds for organisations: no salutation for a person.
+_NOT_SALUTATIONS = frozenset({"firma", "fa.", "verein", "schule", "-"})
+# A "?" next to a letter is a character the exporter's code page could not write ("?ukasz").
+_LOST_LETTER = re.compile(r"\?(?=\w)|(?<=\w)\?")
+_NAME_PROPERTIES = ("firstname", "lastname", "company", "address", "city")
+
+
+@dataclass(frozen=True)
+class CustomerBatch:
+    """What one customer file yields: records to sync plus everything to report.
+
+    `errors` are rejected rows, `reviews` rows held back for a person to decide (shared
+    mailbox), `merges` pairs (merged line, kept line), `rows` the data rows read.
+    """
+
+    records: tuple[CustomerRecord, ...]
+    errors: tuple[RowError, ...]
+    warnings: tuple[RowWarning, ...]
+    reviews: tuple[RowError, ...]
+    merges: tuple[tuple[int, int], ...]
+    unmapped: tuple[str, ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    name: str  # as written in the file
+    spec: FieldSpec
+
+
+@dataclass(slots=True)
+class _Parsed:
+    """One accepted row, its values already HubSpot-formatted."""
+
+    line: int
+    email: str
+    props: dict[str, str]
+    blank: set[str]
+    number: str
+    number_property: str
+    facility: str | None
+    first_key: str
+    extra_emails: list[str] = field(default_factory=list)
+
+    def age(self) -> tuple[str, int]:
+        """Sort key: later "Kunde seit" (ISO date; missing = oldest) is newer, then later line."""
+        return self.props.get("kunde_seit", ""), self.line
+
+    def who(self) -> str:
+        name = " ".join(filter(None, (self.props.get("firstname"), self.props.get("lastname"))))
+        number = f", customer number {self.number}" if self.number else ""
+        return f"line {self.line} ({name or 'no name'}{number})"
+
+
+def read_customers(
+    table: Table, mapping: Mapping, *, category: str | None, today: date
+) -> CustomerBatch:
+    """Read every customer row of `table` into records keyed by e-mail, merging duplicates.
+
+    Raises InputError when the file has no e-mail column at all.
+    """
+    columns = tuple(
+        _Column(i, table.info.header[i], spec)
+        for i, norm in enumerate(table.info.normalized)
+        if (spec := mapping.contact_fields.get(norm)) is not None
+    )
+    if not any(c.spec.property == "email" for c in columns):
+        raise InputError(table.info.path, "no e-mail column (expected e.g. E-Mail or Email)")
+    header = table.info.header
+    groups: dict[str, list[_Parsed]] = {}
+    errors: list[RowError] = []
+    warnings: list[RowWarning] = []
+    reviews: list[RowError] = []
+    merges: list[tuple[int, int]] = []
+    rows = 0
+    for row in table.rows():
+        if row.footer:
+            continue
+        rows += 1
+        parser = _RowParser(row, header, category, today)
+        parsed = parser.parse(columns)
+        errors += parser.errors
+        warnings += parser.warnings
+        if parsed is None:
+            continue
+        group = groups.setdefault(parsed.email, [])
+        kept = next((p for p in group if p.first_key), group[0]) if group else None
+        if kept is None or not parsed.first_key or parsed.first_key == kept.first_key:
+            if group:
+                merges.append((parsed.line, group[0].line))
+            group.append(parsed)
+            continue
+        reviews.append(
+            RowError(
+                parsed.line,
+                parser.email_column,
+                f"same e-mail {parsed.email} as {kept.who()} but a different first name: "
+                f"probably a shared (family) mailbox. Not imported; give this person an own "
+                f"e-mail address in the booking system or enter the contact by hand.",
+                "shared_mailbox",
+            )
+        )
+    # Popping while merging keeps the peak near one copy of the data, not two.
+    records = tuple(_merge(groups.pop(email)) for email in list(groups))
+    return CustomerBatch(
+        records=records,
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        reviews=tuple(reviews),
+        merges=tuple(merges),
+        unmapped=mapping.unmapped(header),
+        rows=rows,
+    )
+
+
+def _merge(rows: list[_Parsed]) -> CustomerRecord:
+    """One record from rows of one person: the newest row wins each field it has."""
+    ordered = sorted(rows, key=_Parsed.age)
+    props: dict[str, str] = {}
+    blank: set[str] = set()
+    facility: str | None = None
+    extra: list[str] = []
+    for row in ordered:
+        props |= row.props
+        blank |= row.blank
+        facility = row.facility or facility
+        extra += row.extra_emails
+    numbers = tuple(dict.fromkeys(row.number for row in ordered if row.number))
+    email = ordered[0].email
+    additional = [e for e in dict.fromkeys(extra) if e != email]
+    if additional:
+        props[ADDITIONAL_EMAILS] = ";".join(additional)
+    if numbers:  # the earliest registration is the primary number: stable across runs
+        props[ordered[0].number_property] = numbers[0]
+    props["email"] = email
+    first_key = next((r.first_key for r in reversed(ordered) if r.first_key), "")
+    return CustomerRecord(
+        email=email,
+        customer_numbers=numbers,
+        properties=props,
+        blank=frozenset(blank - props.keys()),
+        facility=facility,
+        lines=tuple(sorted(row.line for row in rows)),
+        first_name=first_key,
+    )
+
+
+def _clean(cell: str) -> str:
+    """Trim all whitespace (NBSP too); Windows line breaks inside a cell become "\\n"."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def name_key(name: str) -> str:
+    """A first name as compared: case, accents, non-letters ignored ("Anna-Lena" = "annalena")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+class _RowParser:
+    """Turns one row into a `_Parsed` (or None), collecting its errors and warnings."""
+
+    def __init__(self, row: Row, header: tuple[str, ...], category: str | None, today: date):
+        self.row = row
+        self.header = header
+        self.category = category
+        self.today = today
+        self.errors: list[RowError] = []
+        self.warnings: list[RowWarning] = []
+        self.email_column: str | None = None
+        self.dropped: set[str] = set()  # properties left out after a warning: not blank
+
+    def warn(self, column: str | None, message: str, code: str) -> None:
+        self.warnings.append(RowWarning(self.row.line, column, message, code))
+
+    def parse(self, columns: tuple[_Column, ...]) -> _Parsed | None:
+        cells = {c.index: _clean(self.row.cells[c.index]) for c in columns}
+        country = next((cells[c.index] for c in columns if c.spec.kind == "country"), "")
+        props: dict[str, str] = {}
+        mentioned: set[str] = set()
+        address: dict[str, list[str]] = {}
+        email: str | None = None
+        email_cell: _Column | None = None
+        email_columns: list[_Column] = []
+        extra_emails: list[str] = []
+        number, number_property = "", "kundennummer"
+        facility: str | None = None
+        for column in columns:
+            value, spec = cells[column.index], column.spec
+            if spec.property == "email":
+                email_columns.append(column)
+                if email_cell is None and value:
+                    email_cell = column
+                    email, extra_emails = self.email(column.name, value)
+                continue
+            if spec.kind == "facility":
+                facility = facility or value or None
+                continue
+            mentioned.add(spec.property)
+            if not value or spec.property in props:
+                continue  # the first non-empty column of a property wins
+            if spec.kind in ("street", "housenumber"):
+                address.setdefault(spec.property, []).append(value)
+                continue
+            converted = self.convert(column, value, country)
+            if converted is not None:
+                props[spec.property] = converted
+            if spec.kind == "customer_number":
+                number, number_property = value, spec.property
+        for prop, parts in address.items():
+            props.setdefault(prop, " ".join(parts))
+        self.check_text(columns, cells)
+        if self.row.extra:
+            self.warn(
+                None,
+                f"more cells than the header has columns; ignored: {', '.join(self.row.extra)}",
+                "extra_cells",
+            )
+        self.email_column = (email_cell or email_columns[0]).name
+        if email is None:
+            if email_cell is None:
+                self.errors.append(
+                    RowError(
+                        self.row.line,
+                        self.email_column,
+                        "no e-mail address: enter the customer's e-mail in the booking system",
+                        "email_missing",
+                    )
+                )
+            return None
+        blank = {p for p in mentioned if p not in props} - self.dropped
+        return _Parsed(
+            line=self.row.line,
+            email=email,
+            props=props,
+            blank=blank,
+            number=number,
+            number_property=number_property,
+            facility=facility or self.category,
+            first_key=name_key(props.get("firstname", "")),
+            extra_emails=extra_emails,
+        )
+
+    def email(self, column: str, value: str) -> tuple[str | None, list[str]]:
+        """The key address and further valid ones, or (None, []) after recording the error."""
+        valid, problems = normalize_emails(value)
+        if not valid:
+            placeholder = bool(problems) and all("placeholder" in p for p in problems)
+            if placeholder:
+                message = f"{value!r} is a placeholder, not an e-mail address"
+            else:
+                message = f"invalid e-mail address {value!r}"
+            code = "email_placeholder" if placeholder else "email_invalid"
+            hint = ": enter the customer's real e-mail address in the booking system"
+            self.errors.append(RowError(self.row.line, column, message + hint, code))
+            return None, []
+        if len(valid) > 1:
+            others = ", ".join(valid[1:])
+            self.warn(
+                column,
+                f"several e-mail addresses: {valid[0]} is the contact's key, "
+                f"{others} kept as additional e-mail",
+                "email_additional",
+            )
+        for problem in problems:
+            self.warn(column, f"ignored part of the e-mail cell: {problem}", "email_invalid")
+        return valid[0], valid[1:]
+
+    def convert(self, column: _Column, value: str, country: str) -> str | None:
+        """`value` formatted for HubSpot, or None after a warning (the property is left out)."""
+        kind = column.spec.kind
+        try:
+            if kind in ("phone", "mobile"):
+                region = country.upper() if re.fullmatch(r"[A-Za-z]{2}", country) else "DE"
+                return normalize_phone(value, region)
+            if kind in ("date", "datetime_date"):
+                return format_date(parse_date(value, self.today))
+            if kind == "zip":
+                zip_code, padded = normalize_zip(value, country)
+                if padded:
+                    self.warn(
+                        column.name,
+                        f"postal code {value!r} had lost its leading zero: imported as {zip_code}",
+                        "zip_padded",
+                    )
+                return zip_code
+            if kind == "number":
+                return format_decimal(parse_decimal(value))
+            if kind == "bool":
+                return "true" if parse_bool(value) else "false"
+            if kind == "salutation" and value.casefold() in _NOT_SALUTATIONS:
+                self.dropped.add(column.spec.property)
+                return None
+            if kind == "email":
+                valid, _ = normalize_emails(value)
+                if not valid:
+                    raise ValueError(f"invalid e-mail address {value!r}")
+                return ";".join(valid)
+        except ValueError as exc:
+            self.dropped.add(column.spec.property)
+            self.warn(
+                column.name,
+                f"{exc}; left out, the rest of the contact is imported",
+                _INVALID_CODE.get(kind, "value_invalid"),
+            )
+            return None
+        return value
+
+    def check_text(self, columns: Iterable[_Column], cells: dict[int, str]) -> None:
+        """Warn about repaired mojibake and letters the exporter replaced with "?"."""
+        if self.row.repaired:
+            names = [self.header[i] for i in self.row.repaired]
+            values = ", ".join(f"{self.header[i]} {self.row.cells[i]!r}" for i in self.row.repaired)
+            self.warn(
+                names[0] if len(names) == 1 else None,
+                f"garbled umlauts repaired ({values}); please check the spelling",
+                "mojibake_repaired",
+            )
+        lossy = [
+            c
+            for c in columns
+            if c.spec.property in _NAME_PROPERTIES and _LOST_LETTER.search(cells[c.index])
+        ]
+        if lossy:
+            values = ", ".join(f"{c.name} {cells[c.index]!r}" for c in lossy)
+            self.warn(
+                lossy[0].name if len(lossy) == 1 else None,
+                f"letters lost in the export ({values}): the file's code page cannot write "
+                f"them. Imported as is; export as UTF-8 or correct the name in HubSpot",
+                "lossy_export",
+            )
