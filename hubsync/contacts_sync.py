@@ -30,6 +30,7 @@ class ContactOptions:
     category_property: str | None  # None: the portal has no such property (dry run only)
     category_multi: bool  # multi-checkbox: add the facility, never replace others
     aliases: bool  # the portal has `kundennummern` for merged customer numbers
+    skip: frozenset[str] = frozenset()  # properties the portal won't take (read-only there)
     read_also: tuple[str, ...] = ()  # read along so later stages need no second read
 
 
@@ -112,6 +113,8 @@ def _desired(record: CustomerRecord, options: ContactOptions) -> dict[str, str |
     desired: dict[str, str | None] = dict.fromkeys(record.blank)
     desired.update(record.properties)
     desired.pop("email", None)  # the key: handled separately
+    for name in options.skip:
+        desired.pop(name, None)
     if options.category_property and record.facility:
         desired[options.category_property] = record.facility
     if options.aliases and len(record.customer_numbers) > 1:
@@ -127,6 +130,13 @@ def _policy(mapping: Mapping, name: str, options: ContactOptions) -> WritePolicy
     if name == options.category_property and options.category_multi:
         return WritePolicy.APPEND
     return mapping.policy(name)
+
+
+def _lossy_copy(new: str, current: str) -> bool:
+    """True when `new` is `current` with letters the export could not write turned into '?'."""
+    if "?" not in new or len(new) != len(current):
+        return False
+    return all(a == b or a == "?" for a, b in zip(new, current, strict=True))
 
 
 def diff_contact(
@@ -147,6 +157,8 @@ def diff_contact(
         multi = policy is WritePolicy.APPEND
         if current is not None and same_value(old, value, multi=multi):
             continue
+        if old and _lossy_copy(value, old):
+            continue  # "?ukasz" from a cp1252 export must not replace a correct "Łukasz"
         if current is None and value == "":
             continue  # blanks never go into a new contact
         changes[name] = value

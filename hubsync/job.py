@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from hubsync.config import Settings
-from hubsync.errors import HubsyncError, MailError
+from hubsync.errors import MailError
 from hubsync.inbox import Inbox
 from hubsync.mapping import Mapping
 from hubsync.pipeline import Collaborators, Run, RunOptions
-from hubsync.report_mail import Mail, render_missing_export, render_summary
+from hubsync.report_mail import Mail, render_summary
 from hubsync.summary import RunSummary
 
 log = logging.getLogger(__name__)
@@ -116,14 +116,3 @@ def _missing_export(
     text = f"no new export for more than {hours} hours (newest: {since})"
     log.warning(text)
     return replace(summary, alerts=(*summary.alerts, text))
-
-
-def missing_export_mail(settings: Settings, summary: RunSummary) -> Mail | None:
-    if not summary.alerts:
-        return None
-    return render_missing_export(
-        settings.expect_export_hours or 0, None, language=settings.language
-    )
-
-
-__all__ = ["HubsyncError", "JobServices", "run_job"]

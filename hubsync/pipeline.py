@@ -196,6 +196,7 @@ class Run:
             category_multi=schema.category_multi(category),
             aliases="kundennummern" in schema.contacts,
             read_also=tuple(p for p in FIGURE_PROPERTIES if p in schema.contacts),
+            skip=frozenset(name for name, prop in schema.contacts.items() if prop.read_only),
         )
 
     def after_contacts(self, new_numbers: dict[str, str]) -> None:

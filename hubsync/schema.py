@@ -142,7 +142,8 @@ def check_schema(
         spec = specs.get(name)
         if prop is None:
             problems.append(f"contact property {name!r} is missing")
-        elif prop.read_only:
+        elif prop.read_only and name != "hs_additional_emails":
+            # HubSpot may manage secondary e-mails itself: then they are left out, not fatal.
             problems.append(f"contact property {name!r} is read-only in HubSpot; map it elsewhere")
         elif spec is not None and prop.type not in _TYPE_FITS.get(spec.type, {spec.type}):
             problems.append(
