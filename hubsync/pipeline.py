@@ -20,7 +20,7 @@ from hubsync.config import Settings
 from hubsync.contacts_sync import ContactOptions, apply_contacts, plan_contacts
 from hubsync.customers import read_customers
 from hubsync.directory import ContactDirectory
-from hubsync.errors import ConfigError, HubsyncError, InputError, TransientError
+from hubsync.errors import ConfigError, HubSpotError, InputError, TransientError
 from hubsync.hubspot import HubSpotClient
 from hubsync.inbox import Inbox
 from hubsync.mapping import Mapping
@@ -92,21 +92,34 @@ class Run:
                     facilities=[f for f in [self.settings.contact_category] if f],
                     deals=any(f.kind is FileKind.BOOKINGS for f in files),
                 )
-            for index, item in enumerate(files):
-                try:
-                    outcomes.append(self.process(item))
-                except TransientError as exc:
-                    log.warning("%s: %s; left in the inbox", item.path.name, exc)
-                    outcomes += [self._left(f, str(exc)) for f in files[index:]]
-                    return self._summary(outcomes, fatal=str(exc), kind=ExitCode.TEMPFAIL)
+            for item in files:
+                outcomes.append(self.process(item))
         except ConfigError as exc:
-            done = {o.name for o in outcomes}
-            outcomes += [self._left(f, "configuration") for f in files if f.path.name not in done]
-            return self._summary(outcomes, fatal=str(exc), kind=ExitCode.CONFIG)
+            return self._stop(files, outcomes, str(exc), ExitCode.CONFIG)
         except TransientError as exc:
-            outcomes += [self._left(f, str(exc)) for f in files]
-            return self._summary(outcomes, fatal=str(exc), kind=ExitCode.TEMPFAIL)
+            return self._stop(files, outcomes, str(exc), ExitCode.TEMPFAIL)
+        except HubSpotError as exc:
+            # An answer hubsync cannot attribute to a record: nothing is lost by stopping,
+            # the file stays in the inbox and the mail carries HubSpot's message.
+            return self._stop(
+                files, outcomes, f"unexpected HubSpot answer: {exc}", ExitCode.TEMPFAIL
+            )
+        except OSError as exc:
+            problem = (
+                f"file system: {exc.strerror or exc} ({exc.filename or self.settings.data_dir})"
+            )
+            return self._stop(files, outcomes, problem, ExitCode.CONFIG)
         return self._summary(outcomes)
+
+    def _stop(
+        self, files: list[Classified], outcomes: list[FileOutcome], reason: str, kind: ExitCode
+    ) -> RunSummary:
+        """Stop the run: the current and later files stay in the inbox, untouched."""
+        done = {o.name for o in outcomes}
+        left = [self._left(f, reason) for f in files if f.path.name not in done]
+        for outcome in left:
+            log.warning("%s: left in the inbox: %s", outcome.name, reason)
+        return self._summary([*outcomes, *left], fatal=reason, kind=kind)
 
     def _summary(
         self, outcomes: list[FileOutcome], *, fatal: str | None = None, kind: ExitCode | None = None
@@ -133,13 +146,18 @@ class Run:
         if item.error is not None or item.table is None:
             error = item.error or InputError(item.path.name, "unreadable")
             return self._finish_bad_file(item, error)
-        if item.kind is FileKind.CUSTOMERS:
-            outcome = self._customers(item)
-        else:
-            from hubsync.bookings_sync import process_bookings
+        try:
+            if item.kind is FileKind.CUSTOMERS:
+                outcome = self._customers(item)
+            else:
+                from hubsync.bookings_sync import process_bookings
 
-            outcome = process_bookings(self, item)
-        return self._finish(item, outcome)
+                outcome = process_bookings(self, item)
+            return self._finish(item, outcome)
+        except InputError as exc:
+            # The file became unreadable while being read (changed underneath us): all
+            # reading happens before the first write, so nothing was written for it.
+            return self._finish_bad_file(item, exc)
 
     def _customers(self, item: Classified) -> FileOutcome:
         assert item.table is not None
@@ -256,12 +274,3 @@ class Run:
         except ValueError:
             return str(path)
 
-
-def run_inbox(
-    settings: Settings, mapping: Mapping, collaborators: Collaborators, options: RunOptions
-) -> RunSummary:
-    """Process the inbox once (no lock, fetch or mail: see `job.run_job` for those)."""
-    try:
-        return Run(settings, mapping, collaborators, options).execute()
-    except HubsyncError:
-        raise
