@@ -16,6 +16,7 @@ from hubsync.compare import same_value
 from hubsync.deals_sync import DEAL_READ
 from hubsync.figures import compute_figures, deal_facts_from_properties
 from hubsync.records import RowError
+from hubsync.schema import FIGURE_PROPERTIES
 
 if TYPE_CHECKING:
     from hubsync.pipeline import Run
@@ -54,18 +55,7 @@ def refresh_figures(run: Run, pairs: set[tuple[str, str]]) -> list[RowError]:
     if unknown:
         for obj in client.read("deals", unknown, DEAL_READ).values():
             run.deals[obj.id] = dict(obj.properties)
-    names: list[str] = [
-        n
-        for n in (
-            "letzte_buchung",
-            "erste_buchung",
-            "anzahl_buchungen",
-            "anzahl_buchungen_zeitraum",
-            "buchungsumsatz_eur",
-            "buchungsstunden",
-        )
-        if n in run.schema.contacts
-    ]
+    names = [n for n in FIGURE_PROPERTIES if n in run.schema.contacts]
     if not names:
         return errors
     updates: dict[str, dict[str, str]] = {}

@@ -32,6 +32,13 @@ FIGURE_PROPERTIES = (
 )
 
 
+def option_list(values: Iterable[str]) -> list[dict[str, object]]:
+    """HubSpot option definitions whose label is their internal value."""
+    return [
+        {"label": v, "value": v, "displayOrder": i, "hidden": False} for i, v in enumerate(values)
+    ]
+
+
 @dataclass(frozen=True)
 class PropertySpec:
     """A property hubsync may create: name, German label, HubSpot type and field type."""
@@ -53,10 +60,7 @@ class PropertySpec:
         if self.unique:
             body["hasUniqueValue"] = True
         if self.type == "enumeration":
-            body["options"] = [
-                {"label": o, "value": o, "displayOrder": i, "hidden": False}
-                for i, o in enumerate(options)
-            ]
+            body["options"] = option_list(options)
         if self.type == "bool":
             body["options"] = [
                 {"label": "Ja", "value": "true", "displayOrder": 0, "hidden": False},
@@ -214,12 +218,7 @@ def setup_portal(
                     client.update_property(
                         object_type,
                         settings.category_property,
-                        {
-                            "options": [
-                                {"label": o, "value": o, "displayOrder": i, "hidden": False}
-                                for i, o in enumerate(options)
-                            ]
-                        },
+                        {"options": option_list(options)},
                     )
                     done.append(
                         f"contacts: option(s) {', '.join(map(repr, new))} added to "
