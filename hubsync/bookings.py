@@ -118,9 +118,11 @@ class _Line:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def is_booking_header(normalized: Sequence[str]) -> bool:
+def is_booking_header(
+    normalized: Sequence[str], columns: Mapping[str, str] = BOOKING_COLUMNS
+) -> bool:
     """True when the normalized header has a document number, a gross amount and a date."""
-    roles = {BOOKING_COLUMNS.get(name) for name in normalized}
+    roles = {columns.get(name) for name in normalized}
     return {"number", "gross"} <= roles and any(role in roles for role in _DATE_ROLES)
 
 

@@ -123,7 +123,7 @@ def _resolve(run: Run, documents: list[BookingDocument]) -> dict[str, str]:
 def process_bookings(run: Run, item: Classified) -> FileOutcome:
     """Read a booking export and bring its deals, associations and figures up to date."""
     assert item.table is not None
-    batch = read_bookings(item.table, today=run.started.date())
+    batch = read_bookings(item.table, today=run.started.date(), columns=run.mapping.booking_fields)
     warnings = list(batch.warnings)
     if batch.checksum:
         warnings.append(RowWarning(item.table.info.header_line, None, batch.checksum, "checksum"))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hubsync.bookings import BOOKING_COLUMNS, is_booking_header
+from hubsync.bookings import is_booking_header
 from hubsync.csvread import Table, open_table
 from hubsync.errors import InputError
 from hubsync.mapping import Mapping
@@ -30,7 +30,7 @@ class Classified:
 
 
 def known_columns(mapping: Mapping) -> frozenset[str]:
-    return frozenset(mapping.known_columns()) | frozenset(BOOKING_COLUMNS)
+    return frozenset(mapping.known_columns())
 
 
 def has_email_column(normalized: tuple[str, ...], mapping: Mapping) -> bool:
@@ -40,7 +40,7 @@ def has_email_column(normalized: tuple[str, ...], mapping: Mapping) -> bool:
 
 def classify_header(normalized: tuple[str, ...], mapping: Mapping) -> FileKind:
     """Booking exports also have an e-mail column, so they are recognised first."""
-    if is_booking_header(normalized):
+    if is_booking_header(normalized, mapping.booking_fields):
         return FileKind.BOOKINGS
     if has_email_column(normalized, mapping):
         return FileKind.CUSTOMERS

@@ -16,7 +16,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
@@ -95,7 +95,9 @@ class FetchSettings:
             raise ConfigError(problems)
 
     def __repr__(self) -> str:
-        return f"FetchSettings(url={mask_url(self.url)!r}, after={self.after!r})"
+        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
+        shown["url"] = mask_url(self.url)
+        return f"FetchSettings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     def secrets(self) -> tuple[str, ...]:
         """Every password that must never appear in a message."""

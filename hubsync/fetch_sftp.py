@@ -87,15 +87,23 @@ def connect_sftp(settings: FetchSettings, target: FetchTarget) -> SftpRemote:
 
 
 def _load_key(settings: FetchSettings, passphrase: str | None) -> paramiko.PKey:
+    path = str(settings.key_file)
     try:
-        return paramiko.PKey.from_path(str(settings.key_file), passphrase)
-    except paramiko.PasswordRequiredException:
-        raise ConfigError(
-            f"HUBSYNC_FETCH_KEY {settings.key_file} is encrypted: set HUBSYNC_FETCH_PASSWORD"
-            " to its passphrase"
-        ) from None
-    except (OSError, ValueError, paramiko.SSHException) as exc:
-        raise ConfigError(f"cannot read HUBSYNC_FETCH_KEY {settings.key_file}: {exc}") from None
+        try:
+            return paramiko.PKey.from_path(path)
+        except (
+            TypeError,
+            paramiko.PasswordRequiredException,
+        ):  # encrypted (cryptography: TypeError)
+            if not passphrase:
+                raise ConfigError(
+                    f"HUBSYNC_FETCH_KEY {path} is encrypted: set HUBSYNC_FETCH_PASSWORD to its"
+                    " passphrase"
+                ) from None
+        # paramiko 5 annotates str, but cryptography only takes bytes here.
+        return paramiko.PKey.from_path(path, passphrase.encode())  # type: ignore[arg-type]
+    except (OSError, ValueError, TypeError, paramiko.SSHException) as exc:
+        raise ConfigError(f"cannot read HUBSYNC_FETCH_KEY {path}: {exc}") from None
 
 
 def _login(

@@ -41,6 +41,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
 
+from hubsync.bookings import BOOKING_COLUMNS
 from hubsync.csvread import normalize_header
 from hubsync.errors import ConfigError
 
@@ -60,11 +61,8 @@ KINDS = frozenset(
     {"text", "email", "phone", "mobile", "date", "zip", "country", "number", "bool", "street"}
     | {"housenumber", "customer_number", "facility", "salutation", "datetime_date"}
 )
-BOOKING_ROLES = frozenset(
-    {"number", "invoice_date", "service_date", "booked_at", "customer_number", "customer_name"}
-    | {"email", "facility", "description", "start", "end", "hours", "net", "vat_rate", "vat"}
-    | {"amount", "payment_method", "status"}
-)
+# One table of booking column aliases: the booking reader's own.
+BOOKING_ROLES = frozenset(BOOKING_COLUMNS.values())
 _PROPERTY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # (property, kind, column names as exports write them); normalised when the mapping is built.
@@ -96,26 +94,6 @@ _CONTACT_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("buchungssystem_umsatz_eur", "number", ("Umsatz gesamt", "Umsatz gesamt (EUR)")),
     ("buchungssystem_letzte_buchung", "datetime_date", ("Letzte Buchung",)),
     ("bemerkung", "text", ("Bemerkung", "Notiz", "Kommentar")),
-)
-_BOOKING_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("number", ("Rechnungsnr.", "Rechnungsnummer", "Belegnr.", "Belegnummer", "Invoice number")),
-    ("invoice_date", ("Rechnungsdatum", "Belegdatum", "Invoice date")),
-    ("service_date", ("Leistungsdatum", "Service date")),
-    ("booked_at", ("Gebucht am", "Buchungsdatum")),
-    ("customer_number", ("Kd.-Nr.", "Kundennummer", "Kunden-Nr.", "KdNr", "Customer number")),
-    ("customer_name", ("Kunde", "Kundenname", "Customer")),
-    ("email", ("E-Mail", "Email", "eMail", "Mail")),
-    ("facility", ("Anlage", "Standort", "Platz", "Facility")),
-    ("description", ("Leistung", "Artikel", "Bezeichnung", "Beschreibung", "Description")),
-    ("start", ("Beginn", "Von", "Start")),
-    ("end", ("Ende", "Bis", "End")),
-    ("hours", ("Dauer (Std.)", "Dauer", "Stunden", "Hours")),
-    ("net", ("Netto", "Net")),
-    ("vat_rate", ("USt-Satz", "MwSt-Satz", "VAT rate")),
-    ("vat", ("USt", "MwSt", "VAT")),
-    ("amount", ("Brutto", "Betrag", "Gross")),
-    ("payment_method", ("Zahlart", "Zahlungsart")),
-    ("status", ("Status",)),
 )
 _DEFAULT_KIND = {prop: kind for prop, kind, _ in reversed(_CONTACT_COLUMNS)}
 _DEFAULT_KIND["address"] = "text"
@@ -246,9 +224,7 @@ def load_mapping(path: Path | None) -> Mapping:
         for prop, kind, names in _CONTACT_COLUMNS
         for name in names
     }
-    booking_fields = {
-        normalize_header(name): role for role, names in _BOOKING_COLUMNS for name in names
-    }
+    booking_fields = dict(BOOKING_COLUMNS)
     base = Mapping(
         contact_fields=contact_fields,
         booking_fields=booking_fields,

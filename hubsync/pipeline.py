@@ -273,4 +273,3 @@ class Run:
             return str(path.relative_to(self.settings.data_dir))
         except ValueError:
             return str(path)
-

@@ -66,7 +66,7 @@ def validate_file(
         warnings: Sequence[RowWarning] = batch.warnings
         unmapped = batch.unmapped
     else:
-        bookings = read_bookings(item.table, today=today)
+        bookings = read_bookings(item.table, today=today, columns=mapping.booking_fields)
         deals = [d for d in bookings.documents if not d.cancels]
         stornos = len(bookings.documents) - len(deals)
         lines.append(
