@@ -120,6 +120,6 @@ def _fetch_check(settings: Settings, lines: list[str]) -> bool:
     from hubsync.fetch import check_login
     from hubsync.services import fetch_settings
 
-    ok, detail = _try(lambda: check_login(fetch_settings(settings)))  # type: ignore[arg-type]
+    ok, detail = _try(lambda: check_login(fetch_settings(settings)))
     lines.append(_line(OK if ok else FAIL, "FTP/SFTP login", detail))
     return ok

@@ -56,9 +56,7 @@ def connect_ftp(settings: FetchSettings, target: FetchTarget) -> FtpRemote:
         try:
             context = ssl.create_default_context(cafile=settings.ca_file)
         except OSError as exc:
-            raise ConfigError(
-                f"cannot use HUBSYNC_FETCH_CA_FILE {settings.ca_file}: {exc}"
-            ) from exc
+            raise ConfigError(f"cannot use HUBSYNC_CA_FILE {settings.ca_file}: {exc}") from exc
         if not settings.verify_tls:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
@@ -103,7 +101,7 @@ def _ftp_login(ftp: ftplib.FTP, settings: FetchSettings, target: FetchTarget) ->
     except ssl.SSLCertVerificationError as exc:
         raise FetchLoginError(
             f"TLS certificate of {hostport} is not trusted ({exc.verify_message}) — set"
-            " HUBSYNC_FETCH_CA_FILE to the certificate of the CA that signed it"
+            " HUBSYNC_CA_FILE to the certificate of the CA that signed it"
         ) from exc
     except (OSError, EOFError, ftplib.Error) as exc:
         raise FetchError(

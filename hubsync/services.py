@@ -17,6 +17,7 @@ from hubsync.hubspot import ClientOptions, HubSpotClient
 from hubsync.report_mail import Mail
 
 if TYPE_CHECKING:
+    from hubsync.fetch import FetchSettings
     from hubsync.mailer import SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def mail_sender(settings: Settings) -> Callable[[Mail], None] | None:
     return lambda mail: send_mail(mail, smtp)
 
 
-def fetch_settings(settings: Settings) -> object:
+def fetch_settings(settings: Settings) -> FetchSettings:
     from hubsync.fetch import FetchSettings
 
     return FetchSettings(
@@ -86,13 +87,17 @@ def fetcher(settings: Settings) -> Callable[[Path], tuple[tuple[str, ...], str |
     """Fetch into the inbox; a failure is reported, never fatal for files already there."""
     if not settings.fetch_url:
         return None
-    from hubsync.fetch import fetch
+    from hubsync.fetch import FetchInterrupted, fetch
 
     config = fetch_settings(settings)
 
     def run(inbox: Path) -> tuple[tuple[str, ...], str | None]:
         try:
-            result = fetch(config, inbox)  # type: ignore[arg-type]
+            result = fetch(config, inbox)
+        except FetchInterrupted as exc:
+            # Files completed before the break are in the inbox and will be imported.
+            log.error("fetch: %s", exc)
+            return exc.result.downloaded, str(exc)
         except FetchError as exc:
             log.error("fetch: %s", exc)
             return (), str(exc)
