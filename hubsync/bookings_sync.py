@@ -21,6 +21,7 @@ from hubsync.deals_sync import DEAL_READ, NUMBER, OPEN, apply_deals, plan_deals
 from hubsync.directory import CUSTOMER_NUMBER, CUSTOMER_NUMBERS
 from hubsync.figures_sync import refresh_figures
 from hubsync.records import BookingDocument, RowError, RowWarning
+from hubsync.reports import hide_own_columns
 from hubsync.summary import FileKind, FileOutcome, FileStatus
 
 if TYPE_CHECKING:
@@ -108,6 +109,8 @@ def _resolve(run: Run, documents: list[BookingDocument]) -> dict[str, str]:
             log.warning("guest contact %s rejected: %s", failure.key, failure.message)
     elif guests:
         run.guests_created = len(guests)
+        for email, props in guests.items():  # dry run: as if created
+            directory.remember(f"planned:{email}", props)
     resolved: dict[str, str] = {}
     for doc in documents:
         contact = None
@@ -133,7 +136,7 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
         status=FileStatus.PREVIEWED if run.options.dry_run else FileStatus.PROCESSED,
         rows=batch.rows,
         errors=batch.errors,
-        unmapped_columns=batch.unmapped,
+        unmapped_columns=hide_own_columns(batch.unmapped),
     )
     documents = list(batch.documents)
     if run.client is None or run.schema is None:

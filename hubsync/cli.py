@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from hubsync import __version__
-from hubsync.config import Settings, load_settings, require_for_run
+from hubsync.config import Settings, load_settings
 from hubsync.errors import ConfigError, HubsyncError, LockedError, TransientError
 from hubsync.summary import ExitCode
 
@@ -60,10 +60,12 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings(env_file: Path, data_dir: Path | None, verbose: int) -> Settings:
+def _settings(
+    env_file: Path, data_dir: Path | None, verbose: int, require: frozenset[str] = frozenset()
+) -> Settings:
     from hubsync.logsetup import configure_logging
 
-    settings = load_settings(env_file, data_dir=data_dir)
+    settings = load_settings(env_file, data_dir=data_dir, require=require)
     configure_logging(verbose=verbose, log_file=settings.log_file, secrets=settings.secrets())
     return settings
 
@@ -102,14 +104,8 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
     from hubsync.pipeline import Collaborators, RunOptions
     from hubsync.services import fetcher, mail_sender, open_client
 
-    settings = _settings(env_file, data_dir, verbose)
-    if not dry_run:
-        require_for_run(settings)
-    if not settings.contact_category and not dry_run:
-        raise ConfigError(
-            "HUBSYNC_CONTACT_CATEGORY is not set: name the facility every contact is "
-            "assigned to, e.g. HUBSYNC_CONTACT_CATEGORY=McArena Schorndorf"
-        )
+    needs = frozenset() if dry_run else frozenset({"token", "category"})
+    settings = _settings(env_file, data_dir, verbose, needs)
     mapping = load_mapping(settings.mapping_file)
     with open_client(settings) as client:
         services = JobServices(
@@ -164,8 +160,7 @@ def setup(env_file: Path, verbose: int) -> None:
     from hubsync.schema import setup_portal
     from hubsync.services import open_client
 
-    settings = _settings(env_file, None, verbose)
-    require_for_run(settings)
+    settings = _settings(env_file, None, verbose, frozenset({"token"}))
     with open_client(settings) as client:
         assert client is not None
         done = setup_portal(client, settings)

@@ -145,8 +145,14 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
     data_dir: Path | None = None,
+    require: frozenset[str] = frozenset(),
 ) -> Settings:
-    """Build validated `Settings`; raises ConfigError listing every problem found."""
+    """Build validated `Settings`; raises ConfigError listing every problem found.
+
+    `require` names what the command needs beyond valid values: "token" (a usable
+    HubSpot token) and "category" (the facility), so those are reported in the same
+    message as everything else.
+    """
     r = _Reader(read_environment(env_file, environ))
     base = data_dir or Path(r.text("HUBSYNC_DATA_DIR") or ".")
     version = r.text("HUBSPOT_API_VERSION", "2026-09") or "2026-09"
@@ -232,13 +238,20 @@ def load_settings(
             r.integer("HUBSYNC_EXPECT_EXPORT_HOURS", 0, 1, 8_760) if expect else None
         ),
     )
+    if "token" in require:
+        r.problems += token_problems(settings)
+    if "category" in require and not settings.contact_category:
+        r.problems.append(
+            "HUBSYNC_CONTACT_CATEGORY is not set: name the facility every contact is "
+            "assigned to, e.g. HUBSYNC_CONTACT_CATEGORY=McArena Schorndorf"
+        )
     if r.problems:
         raise ConfigError(r.problems)
     return settings
 
 
-def require_for_run(settings: Settings) -> None:
-    """Problems that only matter when a run is to write to HubSpot (not for validate)."""
+def token_problems(settings: Settings) -> list[str]:
+    """What is wrong with the HubSpot token for commands that talk to HubSpot."""
     problems = []
     if not settings.hubspot_token:
         problems.append(
@@ -252,5 +265,11 @@ def require_for_run(settings: Settings) -> None:
             "HUBSPOT_ACCESS_TOKEN looks like a legacy hapikey (a bare UUID): HubSpot switched "
             "API keys off in November 2022. Create a Service Key instead (see README)."
         )
+    return problems
+
+
+def require_for_run(settings: Settings) -> None:
+    """Raise ConfigError when the token is missing or a legacy API key."""
+    problems = token_problems(settings)
     if problems:
         raise ConfigError(problems)

@@ -55,7 +55,7 @@ class ContactPlan:
     def updated_properties(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
         for write in self.updates:
-            counts.update(write.changes)
+            counts.update(write.changes.keys())
         return dict(sorted(counts.items()))
 
 
@@ -230,6 +230,14 @@ def plan_contacts(
             claimed[contact_id] = record
             (updates if changes else unchanged).append(write)
     return ContactPlan(tuple(creates), tuple(updates), tuple(unchanged), tuple(errors))
+
+
+def preview_contacts(plan: ContactPlan, directory: ContactDirectory) -> None:
+    """Dry run: let later stages see the planned contacts as if they were written."""
+    for write in (*plan.creates, *plan.updates, *plan.unchanged):
+        contact_id = write.contact_id or f"planned:{write.email}"
+        directory.remember(contact_id, {**write.changes, "email": write.email})
+        directory.add_numbers(contact_id, write.numbers)
 
 
 def _failure_error(write: ContactWrite, failure: RecordFailure) -> RowError:

@@ -193,7 +193,7 @@ class Table:
         Raises InputError naming the line for CSV errors (e.g. a field over 10 MB), and for
         bytes that do not decode (only possible when the file changed after `open_table`).
         """
-        path = self.info.path
+        path = Path(self.info.path).name
         width = len(self.info.header)
         header_end = self._header_end
         line = 0
@@ -276,7 +276,7 @@ def open_table(
     the first `max_preamble` lines with at least `min_hits` of them. Raises InputError for an
     empty or binary file, or when no header is found.
     """
-    name = str(path)
+    name = path.name  # the file moves on: messages name it, not its inbox path
     known = frozenset(known)
     with open(path, "rb") as raw:
         sample = raw.read(_CHUNK)
@@ -311,7 +311,7 @@ def open_table(
         )
     header = tuple(_trim(found.cells))
     info = TableInfo(
-        path=name,
+        path=str(path),
         encoding=encoding,
         delimiter=found.delimiter,
         header_line=found.start,

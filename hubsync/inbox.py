@@ -157,7 +157,10 @@ def _finished_at(path: Path) -> datetime:
     """When a file was finished: its name's timestamp prefix, else its mtime."""
     match = _STAMP.match(path.name)
     if match:
-        return datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        try:
+            return datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            pass  # looks like a stamp but is no date: the file's own mtime decides
     return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 

@@ -17,7 +17,12 @@ from pathlib import Path
 
 from hubsync.classify import Classified, classify_inbox
 from hubsync.config import Settings
-from hubsync.contacts_sync import ContactOptions, apply_contacts, plan_contacts
+from hubsync.contacts_sync import (
+    ContactOptions,
+    apply_contacts,
+    plan_contacts,
+    preview_contacts,
+)
 from hubsync.customers import read_customers
 from hubsync.directory import ContactDirectory
 from hubsync.errors import ConfigError, HubSpotError, InputError, TransientError
@@ -25,7 +30,7 @@ from hubsync.hubspot import HubSpotClient
 from hubsync.inbox import Inbox
 from hubsync.mapping import Mapping
 from hubsync.records import RowError
-from hubsync.reports import write_errors_csv, write_errors_txt
+from hubsync.reports import hide_own_columns, write_errors_csv, write_errors_txt
 from hubsync.schema import FIGURE_PROPERTIES, PortalSchema, check_schema, read_schema
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
@@ -116,9 +121,12 @@ class Run:
     ) -> RunSummary:
         """Stop the run: the current and later files stay in the inbox, untouched."""
         done = {o.name for o in outcomes}
-        left = [self._left(f, reason) for f in files if f.path.name not in done]
-        for outcome in left:
-            log.warning("%s: left in the inbox: %s", outcome.name, reason)
+        # The reason is told once (summary, mail); each file only says why it waits.
+        short = "configuration problem" if kind is ExitCode.CONFIG else reason.splitlines()[0]
+        left = [self._left(f, short) for f in files if f.path.name not in done]
+        if left:
+            names = ", ".join(o.name for o in left)
+            log.warning("stopped, left in the inbox: %s: %s", names, reason.splitlines()[0])
         return self._summary([*outcomes, *left], fatal=reason, kind=kind)
 
     def _summary(
@@ -176,7 +184,7 @@ class Run:
             errors=tuple(sorted(rejected, key=lambda e: e.line)),
             warnings=batch.warnings,
             reviews=batch.reviews,
-            unmapped_columns=batch.unmapped,
+            unmapped_columns=hide_own_columns(batch.unmapped),
         )
         if self.client is None or self.schema is None:
             return replace(base, contacts_created=len(batch.records))
@@ -193,6 +201,7 @@ class Run:
             errors=tuple(sorted((*base.errors, *plan.errors), key=lambda e: e.line)),
         )
         if self.options.dry_run:
+            preview_contacts(plan, self.directory)
             return counts
         result = apply_contacts(plan, self.client, self.directory)
         self.after_contacts(result.new_numbers)

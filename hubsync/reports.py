@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from hubsync.csvread import Table
+from hubsync.csvread import Table, normalize_header
 from hubsync.inbox import write_private
 from hubsync.records import RowError
 
@@ -26,6 +26,11 @@ OWN_COLUMNS = frozenset({"hubsynczeile", "hubsyncfehler"})  # normalized, skippe
 # A cell a spreadsheet would run as a formula. Plain numbers and phone numbers such as
 # "-72,00" or "+49 30 1234" stay as they are, so the fixed file still imports cleanly.
 _FORMULA = re.compile(r"^[=@\t\r]|^[+-].*[^\d\s().,/+-]")
+
+
+def hide_own_columns(names: Iterable[str]) -> tuple[str, ...]:
+    """Column names without hubsync's own report columns (a fixed report dropped back)."""
+    return tuple(n for n in names if normalize_header(n) not in OWN_COLUMNS)
 
 
 def neutralize(cell: str) -> str:

@@ -17,6 +17,7 @@ from hubsync.customers import read_customers
 from hubsync.errors import InputError
 from hubsync.mapping import Mapping, load_mapping
 from hubsync.records import RowError, RowWarning
+from hubsync.reports import hide_own_columns
 from hubsync.summary import FileKind
 
 MAX_LINES = 50
@@ -77,6 +78,7 @@ def validate_file(
         if bookings.checksum:
             lines.append(f"  checksum: {bookings.checksum}")
         errors, warnings, unmapped = bookings.errors, bookings.warnings, bookings.unmapped
+    unmapped = hide_own_columns(unmapped)
     if unmapped:
         lines.append("  columns not mapped (not imported): " + ", ".join(unmapped))
     lines += _problems("error", errors)

@@ -187,14 +187,6 @@ def test_dry_run_without_token_on_a_clean_file_exits_0(data_dir: Path) -> None:
 
 CHANGED_PHONE = CLEAN.read_bytes().replace(b"07181 654321", b"07181 999999")
 NEW_ROW = b"20004;Frau;Petra;Neu;Bahnhofstr.;1;73614;Schorndorf;DE;;petra.neu@example.com\r\n"
-UPDATES_BUG = (
-    "BUG: contacts_sync.ContactPlan.updated_properties does Counter.update(write.changes), "
-    "which adds the changed VALUES instead of counting properties: one update prints the new "
-    "value ('phone (+497181999999)': personal data in console and mail), two updates with "
-    "different properties raise TypeError (str + int) from pipeline.Run._customers, so the run "
-    "crashes with a traceback and the file stays in the inbox for every later run; should "
-    "count contacts per property ({'phone': 1})"
-)
 
 
 def imported_once(data_dir: Path, emulator: Emulator) -> dict[str, str]:
@@ -228,7 +220,6 @@ def test_dry_run_against_hubspot_shows_the_plan_and_writes_nothing(
     assert len(names(data_dir / "processed")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=UPDATES_BUG)
 def test_dry_run_counts_the_contacts_per_updated_property(
     data_dir: Path, emulator: Emulator
 ) -> None:
@@ -241,7 +232,6 @@ def test_dry_run_counts_the_contacts_per_updated_property(
     assert "+497181999999" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason=UPDATES_BUG)
 def test_run_updates_contacts_whose_changes_differ(data_dir: Path, emulator: Emulator) -> None:
     env = imported_once(data_dir, emulator)
     drop(data_dir, CHANGED_PHONE.replace(b"Waiblingen", b"Fellbach"), "kunden.csv")
@@ -256,13 +246,6 @@ def test_run_updates_contacts_whose_changes_differ(data_dir: Path, emulator: Emu
     assert names(data_dir / "inbox") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in a dry run the booking stage does not see the contacts the customer file "
-    "of the same run would create (pipeline.Run._customers returns before apply, so "
-    "self.directory stays empty): the samples preview 114 deals without contact and 9 "
-    "guest contacts, the real run then has 15 and 3",
-)
 def test_dry_run_predicts_the_real_runs_counts(data_dir: Path, emulator: Emulator) -> None:
     env = env_for(data_dir, emulator)
     drop_samples(data_dir / "inbox")
@@ -359,12 +342,6 @@ def test_a_fixed_errors_csv_dropped_back_imports_the_rows(
     assert [stripped(n) for n in names(data_dir / "processed")] == [report.name]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: reports.OWN_COLUMNS ('skipped on re-import') is used nowhere, so a fixed "
-    ".errors.csv dropped back is reported with 'columns not mapped: hubsync_zeile, "
-    "hubsync_fehler' in the console and the mail",
-)
 def test_a_fixed_errors_csv_does_not_report_hubsyncs_own_columns(
     data_dir: Path, emulator: Emulator
 ) -> None:
@@ -507,12 +484,6 @@ def test_unusable_files_go_to_errorprocessed_with_the_reason(
     assert emulator.write_calls() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: csvread.open_table raises InputError(str(path), …), so the reason in the "
-    ".errors.txt, the console and the mail names the file's old inbox path (absolute, no "
-    "longer valid after the move) where classify's errors name just the file",
-)
 def test_file_level_reasons_name_the_file_not_its_old_inbox_path(
     data_dir: Path, emulator: Emulator
 ) -> None:

@@ -232,12 +232,6 @@ def test_prune_without_folders_does_nothing(tmp_path: Path) -> None:
     assert Inbox(tmp_path / "empty").prune(NOW, 1) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inbox._finished_at raises ValueError for a stamp-shaped but impossible "
-    "name (month 13); prune (run after the files were moved) crashes the run with a "
-    "traceback instead of falling back to the mtime",
-)
 def test_prune_survives_an_impossible_timestamp_in_a_name(inbox: Inbox) -> None:
     odd = put(inbox.processed / "20261399T999999Z_kunden.csv", age=400 * 86400)
 
