@@ -40,7 +40,8 @@ def _file_lines(outcome: FileOutcome, dry_run: bool, max_rows: int) -> list[str]
         lines.append(f"  rejected rows: {len(outcome.errors)} ({reasons})")
         for error in outcome.errors[:max_rows]:
             column = f", column {error.column!r}" if error.column else ""
-            lines.append(f"    line {error.line}{column}: {error.message}")
+            where = f"line {error.line}" if error.line else "file"
+            lines.append(f"    {where}{column}: {error.message}")
         if len(outcome.errors) > max_rows:
             lines.append(f"    … and {len(outcome.errors) - max_rows} more (see the report)")
     if outcome.warnings:
@@ -69,7 +70,9 @@ def render_console(summary: RunSummary, *, max_rows: int = 10, validated_only: b
         lines.append(f"fetch failed: {summary.fetch_error}")
     for outcome in summary.files:
         lines += _file_lines(outcome, summary.dry_run, max_rows)
-    if not summary.files and not summary.fatal:
+    for name in summary.settling:
+        lines.append(f"{name}: modified moments ago (still uploading?), left for the next run")
+    if not summary.files and not summary.fatal and not summary.settling:
         lines.append("inbox: nothing to do")
     for alert in summary.alerts:
         lines.append(f"ALERT: {alert}")

@@ -41,9 +41,9 @@ class InputError(HubsyncError):
         self.column = column
         where = path
         if line is not None:
-            where += f", Zeile {line}"
+            where += f", line {line}"
         if column is not None:
-            where += f", Spalte {column!r}"
+            where += f", column {column!r}"
         super().__init__(f"{where}: {message}")
 
 

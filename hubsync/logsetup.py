@@ -55,6 +55,7 @@ def configure_logging(*, verbose: int, log_file: Path | None, secrets: Iterable[
         rotating = logging.handlers.RotatingFileHandler(
             log_file, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
         )
+        log_file.chmod(0o600)  # the log names files and contacts' e-mail domains: owner only
         rotating.setLevel(logging.INFO)
         rotating.setFormatter(logging.Formatter(FORMAT))
         rotating.addFilter(secret_filter)

@@ -71,6 +71,7 @@ class Run:
         self.deals: dict[str, dict[str, str | None]] = {}  # deal id → properties seen this run
         self.guests_created = 0  # contacts created from a booking file's e-mail column
         self.started = self.clock()
+        self.settling: tuple[str, ...] = ()
 
     # the run ------------------------------------------------------------------------------
 
@@ -79,6 +80,7 @@ class Run:
         if not self.options.dry_run:
             self.inbox.ensure()
         scan = self.inbox.scan(self.started, self.settings.settle_seconds)
+        self.settling = tuple(p.name for p in scan.settling)
         for path in scan.settling:
             log.info(
                 "%s: modified less than %ss ago, left for the next run",
@@ -142,6 +144,7 @@ class Run:
             fatal_kind=kind,
             hubspot_calls=stats.calls if stats else 0,
             hubspot_writes=stats.writes if stats else 0,
+            settling=self.settling,
         )
 
     def _left(self, item: Classified, reason: str) -> FileOutcome:

@@ -83,6 +83,7 @@ class RunSummary:
     hubspot_calls: int = 0
     hubspot_writes: int = 0
     fetched: tuple[str, ...] = ()  # files downloaded from the vendor's server this run
+    settling: tuple[str, ...] = ()  # files left for the next run: modified too recently
     fetch_error: str | None = None
     retention_deleted: int = 0
     alerts: tuple[str, ...] = ()  # e.g. "no new export for 30 hours"

@@ -471,14 +471,14 @@ def test_unusable_files_go_to_errorprocessed_with_the_reason(
     texts = {name: path.read_text(encoding="utf-8") for name, path in reports.items()}
     assert texts["kunden_ohne_email.csv.errors.txt"] == (
         "kunden_ohne_email.csv\n\n"
-        "kunden_ohne_email.csv, Zeile 1: customer export without an e-mail column\n"
+        "kunden_ohne_email.csv, line 1: customer export without an e-mail column\n"
     )
     assert texts["cli_binary.csv.errors.txt"].startswith("cli_binary.csv\n\n")
     assert texts["cli_binary.csv.errors.txt"].endswith(": binary file (contains NUL bytes)\n")
     assert texts["cli_empty.csv.errors.txt"].startswith("cli_empty.csv\n\n")
     assert texts["cli_empty.csv.errors.txt"].endswith(": file is empty\n")
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in reports.values())
-    assert "  reason: kunden_ohne_email.csv, Zeile 1: customer export without an e-mail column" in (
+    assert "  reason: kunden_ohne_email.csv, line 1: customer export without an e-mail column" in (
         result.output
     )
     assert emulator.write_calls() == 0

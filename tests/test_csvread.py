@@ -180,7 +180,7 @@ def test_header_not_found_when_preamble_too_long(tmp_path: Path) -> None:
 def test_empty_file() -> None:
     with pytest.raises(InputError, match="empty") as info:
         open_table(DATA / "csv_empty.csv", KNOWN)
-    assert info.value.path == str(DATA / "csv_empty.csv")
+    assert info.value.path == "csv_empty.csv"
 
 
 def test_whitespace_only_file(tmp_path: Path) -> None:
@@ -239,7 +239,7 @@ def test_csv_error_names_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="CSV error") as info:
         list(table.rows())
     assert info.value.line == 3
-    assert str(path) in str(info.value)
+    assert str(info.value).startswith(f"{path.name}, line")
 
 
 def test_huge_line_before_header(tmp_path: Path) -> None:

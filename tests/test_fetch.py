@@ -396,5 +396,5 @@ def test_ftps_untrusted_certificate(
             fetch(settings(port, "ftps", ca_file=str(other_ca)), inbox)
         insecure = settings(port, "ftps", verify_tls=False)
         assert fetch(insecure, inbox, sleep=_no_sleep).downloaded == ("a.csv",)
-    with pytest.raises(ConfigError, match="HUBSYNC_FETCH_CA_FILE"):
+    with pytest.raises(ConfigError, match="HUBSYNC_CA_FILE"):
         fetch(settings(1, "ftps", ca_file=str(tmp_path / "missing.pem")), inbox)
