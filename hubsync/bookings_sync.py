@@ -142,6 +142,7 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
     if run.client is None or run.schema is None:
         deals = [d for d in documents if not d.cancels]
         return replace(outcome, deals_created=len(deals), warnings=tuple(warnings))
+    run.progress(f"{item.path.name}: finding contacts of {len(documents)} documents")
     resolved = _resolve(run, documents)
     # A storno's contact is its original's: tie them so the original counts as assigned.
     for doc in documents:
@@ -178,9 +179,11 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
     )
     if run.options.dry_run:
         return outcome
+    run.progress(f"{item.path.name}: writing {len(plan.writes)} deals")
     result = apply_deals(plan, run.client, run.deals)
     pairs = {(result.ids[n], contact) for n, contact in resolved.items() if n in result.ids}
     errors = [*outcome.errors, *result.errors]
+    run.progress(f"{item.path.name}: booking figures of {len({c for _, c in pairs})} contacts")
     errors += refresh_figures(run, pairs)
     return replace(outcome, errors=tuple(sorted(errors, key=lambda e: e.line)))
 

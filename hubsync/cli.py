@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -102,14 +103,19 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
     from hubsync.job import JobServices, run_job
     from hubsync.mapping import load_mapping
     from hubsync.pipeline import Collaborators, RunOptions
+    from hubsync.progress import ProgressLine
     from hubsync.services import fetcher, mail_sender, open_client
 
     needs = frozenset() if dry_run else frozenset({"token", "category"})
     settings = _settings(env_file, data_dir, verbose, needs)
     mapping = load_mapping(settings.mapping_file)
-    with open_client(settings) as client:
+    with open_client(settings) as client, contextlib.ExitStack() as stack:
+        collaborators = Collaborators(client)
+        if client is not None and ProgressLine.wanted():
+            line = stack.enter_context(ProgressLine(lambda: client.stats.snapshot().calls))
+            collaborators.progress = line.update
         services = JobServices(
-            Collaborators(client),
+            collaborators,
             send_mail=mail_sender(settings),
             fetch=None if no_fetch else fetcher(settings),
         )

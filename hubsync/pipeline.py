@@ -48,6 +48,7 @@ class Collaborators:
 
     client: HubSpotClient | None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    progress: Callable[[str], None] = lambda text: None  # a terminal status line, if any
 
 
 class Run:
@@ -64,6 +65,7 @@ class Run:
         self.mapping = mapping
         self.client = collaborators.client
         self.clock = collaborators.clock
+        self.progress = collaborators.progress
         self.options = options
         self.inbox = Inbox(settings.data_dir)
         self.directory = ContactDirectory()
@@ -157,6 +159,7 @@ class Run:
         if item.error is not None or item.table is None:
             error = item.error or InputError(item.path.name, "unreadable")
             return self._finish_bad_file(item, error)
+        self.progress(f"{item.path.name}: {item.kind}")
         try:
             if item.kind is FileKind.CUSTOMERS:
                 outcome = self._customers(item)
@@ -194,6 +197,7 @@ class Run:
         facilities = {r.facility for r in batch.records if r.facility}
         check_schema(self.schema, self.settings, self.mapping, facilities=facilities, deals=False)
         options = self.contact_options()
+        self.progress(f"{item.path.name}: reading {len(batch.records)} contacts from HubSpot")
         plan = plan_contacts(batch.records, self.client, self.directory, self.mapping, options)
         counts = replace(
             base,
@@ -206,6 +210,8 @@ class Run:
         if self.options.dry_run:
             preview_contacts(plan, self.directory)
             return counts
+        writes = len(plan.creates) + len(plan.updates)
+        self.progress(f"{item.path.name}: writing {writes} contacts")
         result = apply_contacts(plan, self.client, self.directory)
         self.after_contacts(result.new_numbers)
         errors = sorted((*base.errors, *result.errors), key=lambda e: e.line)
