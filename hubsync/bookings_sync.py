@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SEARCH_GROUPS = 5  # HubSpot: at most 5 filter groups per search request
-
 
 def _contact_properties(run: Run) -> list[str]:
     names = {"email", "firstname", "lastname", CUSTOMER_NUMBER}
@@ -43,27 +41,23 @@ def _contact_properties(run: Run) -> list[str]:
     return sorted(names)
 
 
-def _search_aliases(run: Run, numbers: Iterable[str], properties: list[str]) -> None:
-    """Numbers of merged contacts live in `kundennummern`; search finds them (rarely needed)."""
+def _load_aliases(run: Run, numbers: Iterable[str], properties: list[str]) -> None:
+    """Learn the numbers of merged contacts (`kundennummern`) once per run, if needed.
+
+    Only merged contacts carry `kundennummern`, so one search for all of them (a page per
+    200) is cheaper than a search per unknown number, and numbers that never get a
+    contact (cash sales, deleted customers) cost nothing in later runs.
+    """
     assert run.client is not None and run.schema is not None
-    if CUSTOMER_NUMBERS not in run.schema.contacts:
-        return
     directory = run.directory
-    wanted = sorted(n for n in set(numbers) if n and n not in directory.by_number)
-    wanted = [n for n in wanted if n not in directory.alias_searched]
-    for start in range(0, len(wanted), SEARCH_GROUPS):
-        chunk = wanted[start : start + SEARCH_GROUPS]
-        groups = [
-            {
-                "filters": [
-                    {"propertyName": CUSTOMER_NUMBERS, "operator": "CONTAINS_TOKEN", "value": n}
-                ]
-            }
-            for n in chunk
-        ]
-        for obj in run.client.search("contacts", groups, properties):
-            directory.remember(obj.id, obj.properties)
-        directory.alias_searched.update(chunk)
+    if directory.aliases_loaded or CUSTOMER_NUMBERS not in run.schema.contacts:
+        return
+    if all(not n or n in directory.by_number for n in numbers):
+        return
+    groups = [{"filters": [{"propertyName": CUSTOMER_NUMBERS, "operator": "HAS_PROPERTY"}]}]
+    for obj in run.client.search("contacts", groups, properties):
+        directory.remember(obj.id, obj.properties)
+    directory.aliases_loaded = True
 
 
 def _split_name(name: str | None) -> dict[str, str]:
@@ -82,7 +76,7 @@ def _resolve(run: Run, documents: list[BookingDocument]) -> dict[str, str]:
     properties = _contact_properties(run)
     numbers = [d.customer_number for d in documents if d.customer_number]
     lookup_contacts(run.client, directory, numbers=numbers, properties=properties)
-    _search_aliases(run, numbers, properties)
+    _load_aliases(run, numbers, properties)
     unresolved = [
         d for d in documents if not (d.customer_number and d.customer_number in directory.by_number)
     ]

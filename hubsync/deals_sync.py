@@ -86,14 +86,18 @@ def _as_original(storno: BookingDocument, original: str) -> BookingDocument:
 
 def _desired_documents(
     documents: Sequence[BookingDocument],
-) -> tuple[dict[str, BookingDocument], dict[str, str]]:
+) -> tuple[dict[str, BookingDocument], dict[str, str], set[str]]:
+    """Deals wanted (by number), stornos (original → storno) and the numbers whose deal is
+    only known from its storno (not in this file)."""
     targets = cancellation_targets(documents)
     wanted = {d.number: d for d in documents if not d.cancels}
+    derived: set[str] = set()
     for original, storno_number in targets.items():
         if original not in wanted:
             storno = next(d for d in documents if d.number == storno_number)
             wanted[original] = _as_original(storno, original)
-    return wanted, targets
+            derived.add(original)
+    return wanted, targets, derived
 
 
 def plan_deals(
@@ -109,7 +113,7 @@ def plan_deals(
     `assigned` holds the numbers of documents whose contact is known; the others are
     marked `hubsync_offen` so a later customer export can adopt them.
     """
-    wanted, targets = _desired_documents(documents)
+    wanted, targets, derived = _desired_documents(documents)
     existing = client.read("deals", list(wanted), DEAL_READ, id_property=NUMBER)
     writes: list[DealWrite] = []
     unchanged: list[str] = []
@@ -126,17 +130,22 @@ def plan_deals(
             cancelled_by=cancelled_by,
         )
         if open_supported:
-            if number not in assigned and current is None:
-                desired[OPEN] = "true"
+            if current is None:
+                desired[OPEN] = "false" if number in assigned else "true"
             elif number in assigned and held.get(OPEN) == "true":
                 desired[OPEN] = "false"
+        if current is not None and number in derived:
+            # The invoice is in HubSpot already: a storno only cancels it; the invoice's
+            # own data stays as its own export wrote it.
+            keep = ("dealstage", "pipeline", "storniert_durch", OPEN)
+            desired = {k: v for k, v in desired.items() if k in keep}
         cancelling = desired["dealstage"] == settings.deal_cancelled_stage
         if current is not None:
             was_cancelled = held.get("dealstage") == settings.deal_cancelled_stage
             if not cancelling or was_cancelled:
                 desired.pop("dealstage")  # never move a deal back, nor fight manual moves
             if "dealstage" not in desired:
-                desired.pop("pipeline")
+                desired.pop("pipeline", None)
         changes = {k: v for k, v in desired.items() if not same_value(held.get(k), v)}
         if current is not None and not changes:
             unchanged.append(number)

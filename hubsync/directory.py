@@ -28,7 +28,7 @@ class ContactDirectory:
         self.by_email: dict[str, str] = {}
         self.missing_numbers: set[str] = set()  # asked HubSpot, no contact has them
         self.missing_emails: set[str] = set()
-        self.alias_searched: set[str] = set()  # numbers already searched in `kundennummern`
+        self.aliases_loaded = False  # every merged contact's numbers are known
 
     def remember(self, contact_id: str, properties: Mapping[str, str | None]) -> None:
         """Store (or merge into) what is known of a contact and index its keys."""

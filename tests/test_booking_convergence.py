@@ -201,14 +201,6 @@ def test_figures_and_deals_converge(reference: dict[str, Any], schedule: Schedul
     assert differences(order_free(imported(schedule)), order_free(reference)) == []
 
 
-_LATE_STORNO = (
-    "BUG: deals_sync.plan_deals, for a storno whose invoice is already in HubSpot (storno in a "
-    "later file, or its file imported again), writes the storno-derived description "
-    "('Storno zu RE-…') over the invoice's"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=_LATE_STORNO)
 @settings(max_examples=15, deadline=None)
 @given(schedule=schedules())
 @example(schedule=STORNO_LAST)
@@ -217,7 +209,6 @@ def test_snapshot_converges(reference: dict[str, Any], schedule: Schedule) -> No
 
 
 @pytest.mark.soak
-@pytest.mark.xfail(strict=True, reason=_LATE_STORNO)
 @settings(max_examples=100, deadline=None)
 @given(schedule=schedules())
 @example(schedule=STORNO_LAST)
