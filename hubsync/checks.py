@@ -34,7 +34,7 @@ def _try(action: Callable[[], str | None]) -> tuple[bool, str]:
         hint = f" (missing scopes: {scopes})" if scopes else ""
         return False, f"{exc}{hint}"
     except ConfigError as exc:
-        return False, "; ".join(exc.problems)
+        return False, "\n       ".join(exc.problems)
     except HubsyncError as exc:
         return False, str(exc)
 

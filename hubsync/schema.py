@@ -140,12 +140,13 @@ def check_schema(
 ) -> None:
     """Raise ConfigError naming every missing or unfitting property, option or stage."""
     problems: list[str] = []
+    missing_contacts: list[str] = []
     specs = {s.name: s for s in contact_specs(settings)}
     for name in sorted({*mapping.contact_properties(), *specs}):
         prop = schema.contacts.get(name)
         spec = specs.get(name)
         if prop is None:
-            problems.append(f"contact property {name!r} is missing")
+            missing_contacts.append(name)
         elif prop.read_only and name != "hs_additional_emails":
             # HubSpot may manage secondary e-mails itself: then they are left out, not fatal.
             problems.append(f"contact property {name!r} is read-only in HubSpot; map it elsewhere")
@@ -161,14 +162,16 @@ def check_schema(
                     f"{facility!r} is not an option of contact property "
                     f"{settings.category_property!r}"
                 )
+    missing_deals = [s.name for s in DEAL_PROPERTIES if deals and s.name not in schema.deals]
+    if missing_contacts:
+        problems.insert(0, "missing contact properties: " + ", ".join(missing_contacts))
+    if missing_deals:
+        problems.append("missing deal properties: " + ", ".join(missing_deals))
     if deals:
-        for spec in DEAL_PROPERTIES:
-            if spec.name not in schema.deals:
-                problems.append(f"deal property {spec.name!r} is missing")
         problems += _pipeline_problems(schema.pipelines, settings)
     if problems:
         raise ConfigError(
-            [f"HubSpot portal is not set up: {p}" for p in problems]
+            ["HubSpot portal is not set up for hubsync:", *problems]
             + ["Run `hubsync setup` to create what is missing (it changes nothing else)."]
         )
 

@@ -586,9 +586,9 @@ def test_run_on_a_portal_not_set_up_exits_2_naming_setup(data_dir: Path) -> None
         result = hubsync(data_dir, "run", env=env_for(data_dir, bare))
 
         assert result.exit_code == 2
-        assert "HubSpot portal is not set up: contact property 'kundennummer' is missing" in (
-            result.stdout
-        )
+        assert "HubSpot portal is not set up for hubsync:" in result.stdout
+        assert "missing contact properties: " in result.stdout
+        assert "kundennummer, kundennummern" in result.stdout
         assert "Run `hubsync setup` to create what is missing (it changes nothing else)." in (
             result.stdout
         )
