@@ -50,6 +50,32 @@ class Inbox:
         for folder in (self.inbox, self.processed, self.errorprocessed):
             folder.mkdir(parents=True, exist_ok=True)
 
+    def finish_interrupted_moves(self) -> list[Path]:
+        """Complete moves a killed run left half done (linked, not yet unlinked).
+
+        `move` links the file into its destination before unlinking the inbox name; a
+        run killed in between leaves one file under two names. Such an inbox name is
+        dropped here, so the file is not imported and archived a second time.
+        """
+        if not self.inbox.is_dir():
+            return []
+        linked = {}
+        for path in self.inbox.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                stat = path.stat()
+                if path.is_file() and stat.st_nlink > 1:
+                    linked[(stat.st_dev, stat.st_ino)] = path
+        finished = []
+        for folder in (self.processed, self.errorprocessed) if linked else ():
+            for done in folder.iterdir() if folder.is_dir() else ():
+                stat = done.stat()
+                source = linked.pop((stat.st_dev, stat.st_ino), None)
+                if source is not None:
+                    source.unlink()
+                    log.info("%s: already moved to %s by an interrupted run", source.name, done)
+                    finished.append(done)
+        return finished
+
     def scan(self, now: datetime, settle_seconds: int) -> InboxScan:
         """`*.csv` in any case, hidden and partial files ignored, oldest first."""
         if not self.inbox.is_dir():

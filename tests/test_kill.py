@@ -135,11 +135,6 @@ def kill_repeatedly(tmp_path: Path, kills: int, seed: int) -> None:
                 assert copy.with_name(copy.name + ".errors.csv").is_file()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (minor): Inbox.move links, then unlinks; a run finding the inbox name still "
-    "linked to an archived copy imports the file again and archives a second copy",
-)
 def test_a_kill_between_link_and_unlink_leaves_one_archived_copy(tmp_path: Path) -> None:
     """Recreate what a SIGKILL between `os.link` and `os.unlink` in Inbox.move leaves behind:
     the finished file in processed/ and, as a second name of the same inode, in inbox/."""
