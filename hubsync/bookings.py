@@ -33,14 +33,15 @@ from decimal import Decimal
 
 from hubsync.csvread import Row, Table
 from hubsync.formats import (
+    FormatError,
+    check_emails,
     format_date,
     format_decimal,
-    normalize_emails,
     parse_date,
     parse_decimal,
     parse_hours,
 )
-from hubsync.records import BookingDocument, RowError, RowWarning
+from hubsync.records import BookingDocument, Params, RowError, RowWarning, params
 
 # Normalized header alias → role. Order matters: when a file has several columns of one
 # role, the alias listed first wins and the others are reported as unmapped.
@@ -91,7 +92,8 @@ class BookingBatch:
     """What one journal file yields: documents, rejected rows and warnings.
 
     `rows` counts booking lines read (footers and blank lines excluded); `checksum` is a
-    message when the footer's "Summe"/"Anzahl" disagree with the rows, else None.
+    message when the footer's "Summe"/"Anzahl" disagree with the rows, else None, and
+    `checksum_params` its values for `messages`.
     """
 
     documents: tuple[BookingDocument, ...]
@@ -100,6 +102,7 @@ class BookingBatch:
     rows: int
     checksum: str | None
     unmapped: tuple[str, ...]
+    checksum_params: Params = ()
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,10 @@ class _Reader:
             return ""
         return row.cells[index].strip()
 
-    def fail(self, row: Row, role: str | None, message: str, code: str) -> None:
-        self.errors.append(RowError(row.line, role and self.name(role), message, code))
+    def fail(
+        self, row: Row, role: str | None, message: str, code: str, values: Params = ()
+    ) -> None:
+        self.errors.append(RowError(row.line, role and self.name(role), message, code, values))
 
     def read(self, row: Row) -> None:
         if row.footer:
@@ -188,10 +193,15 @@ class _Reader:
                 self.note_footer(row)
                 text = number[:40]
                 msg = f"line without a document number skipped: {text!r}"
-                self.warnings.append(RowWarning(row.line, self.name("number"), msg, "skipped"))
+                self.warnings.append(
+                    RowWarning(
+                        row.line, self.name("number"), msg, "subtotal_skipped", params(value=text)
+                    )
+                )
                 return
             self.count(row)
-            self.fail(row, "number", f"not a document number: {number!r}", "number_invalid")
+            message = f"not a document number: {number!r}"
+            self.fail(row, "number", message, "number_invalid", params(value=number))
             return
         self.count(row)
         parsed = self.parse(row, number.upper())
@@ -229,7 +239,8 @@ class _Reader:
                 try:
                     dates[role] = parse_date(text, self.today)
                 except ValueError as exc:
-                    self.fail(row, role, f"invalid date {text!r}: {exc}", "date_invalid")
+                    message = f"invalid date {text!r}: {exc}"
+                    self.fail(row, role, message, "date_invalid", _reason(exc, text))
                     ok = False
         if ok and not dates:
             self.fail(row, "service_date", "service and invoice date missing", "date_missing")
@@ -243,7 +254,8 @@ class _Reader:
             try:
                 amount = parse_decimal(gross)
             except ValueError as exc:
-                self.fail(row, "gross", f"invalid amount {gross!r}: {exc}", "amount_invalid")
+                message = f"invalid amount {gross!r}: {exc}"
+                self.fail(row, "gross", message, "amount_invalid", _reason(exc, gross))
                 ok = False
         hours_ok, hours = self.hours(row, amount)
         ok = ok and hours_ok
@@ -276,7 +288,8 @@ class _Reader:
             try:
                 return True, parse_hours(text)
             except ValueError as exc:
-                self.fail(row, "hours", f"invalid hours {text!r}: {exc}", "hours_invalid")
+                message = f"invalid hours {text!r}: {exc}"
+                self.fail(row, "hours", message, "hours_invalid", _reason(exc, text))
                 return False, None
         start, end = self.cell(row, "start"), self.cell(row, "end")
         if not (start and end):
@@ -284,7 +297,8 @@ class _Reader:
         begin, finish = _minutes(start), _minutes(end)
         if begin is None or finish is None:
             role = "start" if begin is None else "end"
-            self.fail(row, role, f"invalid time {start!r} – {end!r}", "time_invalid")
+            message = f"invalid time {start!r} – {end!r}"
+            self.fail(row, role, message, "time_invalid", params(start=start, end=end))
             return False, None
         # End before start: the booking runs past midnight.
         hours = (Decimal((finish - begin) % (24 * 60)) / 60).quantize(Decimal("0.01"))
@@ -295,11 +309,14 @@ class _Reader:
         text = self.cell(row, "email")
         if not text:
             return ""
-        valid, problems = normalize_emails(text)
+        valid, problems = check_emails(text)
         if not valid:
-            why = "; ".join(problems) or "not an e-mail address"
+            why = "; ".join(map(str, problems)) or "not an e-mail address"
             msg = f"e-mail {text!r} ignored: {why}"
-            self.warnings.append(RowWarning(row.line, self.name("email"), msg, "email_invalid"))
+            first = problems[0] if problems else FormatError("email_not_address", why, text)
+            values = params(value=text) + first.params()
+            column = self.name("email")
+            self.warnings.append(RowWarning(row.line, column, msg, "email_ignored", values))
             return ""
         return valid[0]
 
@@ -313,7 +330,9 @@ class _Reader:
                 for ln in lines:
                     if ln.line != bad:
                         msg = f"document {number} not imported: line {bad} is rejected"
-                        self.errors.append(RowError(ln.line, None, msg, "document_rejected"))
+                        values = params(number=number, other_line=bad)
+                        error = RowError(ln.line, None, msg, "document_rejected", values)
+                        self.errors.append(error)
                 continue
             docs.append(self.merge(number, lines))
         stornos = {d.cancels for d in docs if d.cancels}
@@ -327,9 +346,14 @@ class _Reader:
                     f"document {number}: customer number {ln.customer_number!r} differs from "
                     f"{first.customer_number!r} on line {first.line}"
                 )
-                self.errors.append(
-                    RowError(ln.line, self.name("customer_number"), msg, "document_conflict")
+                values = params(
+                    number=number,
+                    value=ln.customer_number,
+                    expected=first.customer_number,
+                    other_line=first.line,
                 )
+                column = self.name("customer_number")
+                self.errors.append(RowError(ln.line, column, msg, "document_conflict", values))
                 return ln.line
         return None
 
@@ -343,7 +367,10 @@ class _Reader:
         storno = cancels is not None or (amount < 0 and bool(_STORNO_PREFIX_RE.match(number)))
         if storno and cancels is None:
             msg = f"storno {number} names no original document; imported as a credit note"
-            self.warnings.append(RowWarning(lines[0].line, None, msg, "storno_unreferenced"))
+            values = params(number=number)
+            self.warnings.append(
+                RowWarning(lines[0].line, None, msg, "storno_unreferenced", values)
+            )
         extra: dict[str, str] = {}
         for ln in reversed(lines):
             extra |= ln.extra
@@ -363,8 +390,9 @@ class _Reader:
             extra=extra,
         )
 
-    def checksum(self, documents: int) -> str | None:
+    def checksum(self, documents: int) -> tuple[str | None, Params]:
         problems = []
+        unreadable = 0
         if self.footer_sum is not None:
             for role in _SUMMED_ROLES:
                 text = self.cell(self.footer_sum, role)
@@ -373,18 +401,21 @@ class _Reader:
                 except ValueError:
                     continue
                 if expected != self.sums[role]:
-                    note = f" ({self.unreadable[role]} unreadable)" if self.unreadable[role] else ""
+                    unreadable += self.unreadable[role]
                     problems.append(
                         f"{self.name(role)} {format_decimal(expected)} ≠ "
-                        f"{format_decimal(self.sums[role])}{note}"
+                        f"{format_decimal(self.sums[role])}"
                     )
         for kind, actual in (("positionen", self.rows), ("belege", documents)):
             expected_count = self.footer_counts.get(kind)
             if expected_count is not None and expected_count != actual:
                 problems.append(f"Anzahl {kind.capitalize()} {expected_count} ≠ {actual}")
         if not problems:
-            return None
-        return "footer totals differ from the rows (footer ≠ rows): " + "; ".join(problems)
+            return None, ()
+        details = "; ".join(problems)
+        note = f"; unreadable cells: {unreadable}" if unreadable else ""
+        message = f"footer totals differ from the rows (footer ≠ rows): {details}{note}"
+        return message, params(details=details, unreadable=unreadable or "")
 
 
 def read_bookings(
@@ -401,13 +432,17 @@ def read_bookings(
     documents = reader.documents()
     used = set(reader.cols.values())
     unmapped = tuple(name for i, name in enumerate(reader.header) if i not in used and name.strip())
+    checksum, checksum_params = reader.checksum(
+        len(reader.lines) + len(reader.rejected.keys() - reader.lines)
+    )
     return BookingBatch(
         documents=tuple(documents),
         errors=tuple(sorted(reader.errors, key=lambda e: e.line)),
         warnings=tuple(sorted(reader.warnings, key=lambda w: w.line)),
         rows=reader.rows,
-        checksum=reader.checksum(len(reader.lines) + len(reader.rejected.keys() - reader.lines)),
+        checksum=checksum,
         unmapped=unmapped,
+        checksum_params=checksum_params,
     )
 
 
@@ -481,6 +516,11 @@ def deal_properties(
     }
     props |= {key: value for key, value in optional.items() if value}
     return props
+
+
+def _reason(exc: ValueError, text: str) -> Params:
+    """Params of a row error about `text`: the value, and why, when formats names it."""
+    return params(value=text) + (exc.params() if isinstance(exc, FormatError) else ())
 
 
 def _summed(role: str, text: str) -> Decimal:

@@ -20,7 +20,7 @@ from hubsync.contacts_sync import lookup_contacts
 from hubsync.deals_sync import DEAL_READ, NUMBER, OPEN, apply_deals, plan_deals
 from hubsync.directory import CUSTOMER_NUMBER, CUSTOMER_NUMBERS
 from hubsync.figures_sync import refresh_figures
-from hubsync.records import BookingDocument, RowError, RowWarning
+from hubsync.records import BookingDocument, RowError, RowWarning, params
 from hubsync.reports import hide_own_columns
 from hubsync.summary import FileKind, FileOutcome, FileStatus
 
@@ -123,7 +123,8 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
     batch = read_bookings(item.table, today=run.started.date(), columns=run.mapping.booking_fields)
     warnings = list(batch.warnings)
     if batch.checksum:
-        warnings.append(RowWarning(item.table.info.header_line, None, batch.checksum, "checksum"))
+        line = item.table.info.header_line
+        warnings.append(RowWarning(line, None, batch.checksum, "checksum", batch.checksum_params))
     outcome = FileOutcome(
         name=item.path.name,
         kind=FileKind.BOOKINGS,
@@ -159,6 +160,7 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
                 None,
                 f"{number}: no HubSpot contact for {who}; imported as a deal without contact",
                 "unassigned",
+                params(number=number, customer=doc.customer_number or doc.customer_name or ""),
             )
         )
     outcome = replace(

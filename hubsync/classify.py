@@ -66,6 +66,8 @@ def classify(path: Path, mapping: Mapping) -> Classified:
                 "neither a customer export (needs an e-mail column) nor a booking export "
                 f"(needs document number, date and amount columns); header was: {header}",
                 line=table.info.header_line,
+                reason="unknown_kind",
+                params=(("reason_header", header),),
             ),
         )
     if kind is FileKind.CUSTOMERS and not has_email_column(table.info.normalized, mapping):
@@ -74,7 +76,10 @@ def classify(path: Path, mapping: Mapping) -> Classified:
             kind,
             table,
             InputError(
-                path.name, "customer export without an e-mail column", line=table.info.header_line
+                path.name,
+                "customer export without an e-mail column",
+                line=table.info.header_line,
+                reason="no_email_column",
             ),
         )
     return Classified(path, kind, table)

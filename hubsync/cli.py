@@ -120,7 +120,7 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
             fetch=None if no_fetch else fetcher(settings),
         )
         summary = run_job(settings, mapping, services, RunOptions(dry_run=dry_run))
-    text = render_console(summary, validated_only=client is None)
+    text = render_console(summary, validated_only=client is None, language=settings.language)
     if verbose or dry_run or summary.exit_code is not ExitCode.OK:
         click.echo(text)
     sys.exit(int(summary.exit_code))
@@ -147,7 +147,9 @@ def validate(files: tuple[Path, ...], mapping: Path | None, env_file: Path) -> N
     from hubsync.validate import validate_files
 
     settings = load_settings(env_file, data_dir=Path("."))
-    text, ok = validate_files(files, mapping or settings.mapping_file, settings)
+    text, ok = validate_files(
+        files, mapping or settings.mapping_file, settings, language=settings.language
+    )
     click.echo(text)
     sys.exit(int(ExitCode.OK if ok else ExitCode.REJECTED))
 

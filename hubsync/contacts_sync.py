@@ -18,7 +18,7 @@ from hubsync.compare import same_value
 from hubsync.directory import CUSTOMER_NUMBER, CUSTOMER_NUMBERS, ContactDirectory, split_numbers
 from hubsync.hubspot import HubSpotClient, RecordFailure
 from hubsync.mapping import Mapping, WritePolicy, merge_value
-from hubsync.records import CustomerRecord, RowError
+from hubsync.records import CustomerRecord, RowError, params
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +216,7 @@ def plan_contacts(
                     f"resolves to the same HubSpot contact ({contact_id}) as line "
                     f"{other.lines[0]} ({other.email}); check the customer numbers and e-mails",
                     "contact_conflict",
+                    params(contact=contact_id, other_line=other.lines[0], other_email=other.email),
                 )
             )
             continue
@@ -246,6 +247,7 @@ def _failure_error(write: ContactWrite, failure: RecordFailure) -> RowError:
         None,
         f"HubSpot rejected the contact {write.email}: {failure.message}",
         "hubspot_rejected",
+        params(email=write.email, hubspot=failure.message),
     )
 
 

@@ -17,9 +17,10 @@ from datetime import date
 from hubsync.csvread import Row, Table
 from hubsync.errors import InputError
 from hubsync.formats import (
+    FormatError,
+    check_emails,
     format_date,
     format_decimal,
-    normalize_emails,
     normalize_phone,
     normalize_zip,
     parse_bool,
@@ -27,11 +28,12 @@ from hubsync.formats import (
     parse_decimal,
 )
 from hubsync.mapping import FieldSpec, Mapping
-from hubsync.records import CustomerRecord, RowError, RowWarning
+from hubsync.records import CustomerRecord, Params, RowError, RowWarning, params
 
 ADDITIONAL_EMAILS = "hs_additional_emails"
+# Warning codes for a value left out; `messages` translates each (tests/test_messages.py).
 _INVALID_CODE = {"phone": "phone_invalid", "mobile": "phone_invalid", "zip": "zip_invalid"}
-_INVALID_CODE |= {"date": "date_invalid", "datetime_date": "date_invalid"}
+_INVALID_CODE |= {"date": "date_ignored", "datetime_date": "date_ignored"}
 # Values an Anrede column holds for organisations: no salutation for a person.
 _NOT_SALUTATIONS = frozenset({"firma", "fa.", "verein", "schule", "-"})
 # A "?" next to a letter is a character the exporter's code page could not write ("?ukasz").
@@ -81,10 +83,12 @@ class _Parsed:
         """Sort key: later "Kunde seit" (ISO date; missing = oldest) is newer, then later line."""
         return self.props.get("kunde_seit", ""), self.line
 
+    def name(self) -> str:
+        return " ".join(filter(None, (self.props.get("firstname"), self.props.get("lastname"))))
+
     def who(self) -> str:
-        name = " ".join(filter(None, (self.props.get("firstname"), self.props.get("lastname"))))
         number = f", customer number {self.number}" if self.number else ""
-        return f"line {self.line} ({name or 'no name'}{number})"
+        return f"line {self.line} ({self.name() or 'no name'}{number})"
 
 
 def read_customers(
@@ -100,7 +104,11 @@ def read_customers(
         if (spec := mapping.contact_fields.get(norm)) is not None
     )
     if not any(c.spec.property == "email" for c in columns):
-        raise InputError(table.info.path, "no e-mail column (expected e.g. E-Mail or Email)")
+        raise InputError(
+            table.info.path,
+            "no e-mail column (expected e.g. E-Mail or Email)",
+            reason="no_email_column",
+        )
     header = table.info.header
     groups: dict[str, list[_Parsed]] = {}
     errors: list[RowError] = []
@@ -133,6 +141,12 @@ def read_customers(
                 f"probably a shared (family) mailbox. Not imported; give this person an own "
                 f"e-mail address in the booking system or enter the contact by hand.",
                 "shared_mailbox",
+                params(
+                    email=parsed.email,
+                    other_line=kept.line,
+                    other_name=kept.name(),
+                    other_number=kept.number,
+                ),
             )
         )
     # Popping while merging keeps the peak near one copy of the data, not two.
@@ -204,8 +218,8 @@ class _RowParser:
         self.email_column: str | None = None
         self.dropped: set[str] = set()  # properties left out after a warning: not blank
 
-    def warn(self, column: str | None, message: str, code: str) -> None:
-        self.warnings.append(RowWarning(self.row.line, column, message, code))
+    def warn(self, column: str | None, message: str, code: str, values: Params = ()) -> None:
+        self.warnings.append(RowWarning(self.row.line, column, message, code, values))
 
     def parse(self, columns: tuple[_Column, ...]) -> _Parsed | None:
         cells = {c.index: _clean(self.row.cells[c.index]) for c in columns}
@@ -249,6 +263,7 @@ class _RowParser:
                 None,
                 f"more cells than the header has columns; ignored: {', '.join(self.row.extra)}",
                 "extra_cells",
+                params(cells=", ".join(self.row.extra)),
             )
         self.email_column = (email_cell or email_columns[0]).name
         if email is None:
@@ -277,16 +292,20 @@ class _RowParser:
 
     def email(self, column: str, value: str) -> tuple[str | None, list[str]]:
         """The key address and further valid ones, or (None, []) after recording the error."""
-        valid, problems = normalize_emails(value)
+        valid, problems = check_emails(value)
         if not valid:
-            placeholder = bool(problems) and all("placeholder" in p for p in problems)
-            if placeholder:
+            hint = ": enter the customer's real e-mail address in the booking system"
+            if problems and all(p.code == "email_placeholder" for p in problems):
                 message = f"{value!r} is a placeholder, not an e-mail address"
+                error = RowError(
+                    self.row.line, column, message + hint, "email_placeholder", params(value=value)
+                )
             else:
                 message = f"invalid e-mail address {value!r}"
-            code = "email_placeholder" if placeholder else "email_invalid"
-            hint = ": enter the customer's real e-mail address in the booking system"
-            self.errors.append(RowError(self.row.line, column, message + hint, code))
+                error = RowError(
+                    self.row.line, column, message + hint, "email_invalid", params(value=value)
+                )
+            self.errors.append(error)
             return None, []
         if len(valid) > 1:
             others = ", ".join(valid[1:])
@@ -295,9 +314,15 @@ class _RowParser:
                 f"several e-mail addresses: {valid[0]} is the contact's key, "
                 f"{others} kept as additional e-mail",
                 "email_additional",
+                params(key=valid[0], others=others),
             )
         for problem in problems:
-            self.warn(column, f"ignored part of the e-mail cell: {problem}", "email_invalid")
+            self.warn(
+                column,
+                f"ignored part of the e-mail cell: {problem}",
+                "email_part_ignored",
+                problem.params(),
+            )
         return valid[0], valid[1:]
 
     def convert(self, column: _Column, value: str, country: str) -> str | None:
@@ -316,6 +341,7 @@ class _RowParser:
                         column.name,
                         f"postal code {value!r} had lost its leading zero: imported as {zip_code}",
                         "zip_padded",
+                        params(value=value, zip=zip_code),
                     )
                 return zip_code
             if kind == "number":
@@ -326,9 +352,10 @@ class _RowParser:
                 self.dropped.add(column.spec.property)
                 return None
             if kind == "email":
-                valid, _ = normalize_emails(value)
+                valid, _ = check_emails(value)
                 if not valid:
-                    raise ValueError(f"invalid e-mail address {value!r}")
+                    message = f"invalid e-mail address {value!r}"
+                    raise FormatError("email_unusable", message, value)
                 return ";".join(valid)
         except ValueError as exc:
             self.dropped.add(column.spec.property)
@@ -336,6 +363,7 @@ class _RowParser:
                 column.name,
                 f"{exc}; left out, the rest of the contact is imported",
                 _INVALID_CODE.get(kind, "value_invalid"),
+                exc.params() if isinstance(exc, FormatError) else (),
             )
             return None
         return value
@@ -349,6 +377,7 @@ class _RowParser:
                 names[0] if len(names) == 1 else None,
                 f"garbled umlauts repaired ({values}); please check the spelling",
                 "mojibake_repaired",
+                params(values=values),
             )
         lossy = [
             c
@@ -362,4 +391,5 @@ class _RowParser:
                 f"letters lost in the export ({values}): the file's code page cannot write "
                 f"them. Imported as is; export as UTF-8 or correct the name in HubSpot",
                 "lossy_export",
+                params(values=values),
             )

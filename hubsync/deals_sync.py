@@ -21,7 +21,7 @@ from hubsync.bookings import cancellation_targets, deal_properties
 from hubsync.compare import same_value
 from hubsync.config import Settings
 from hubsync.hubspot import HubSpotClient, HubSpotObject
-from hubsync.records import BookingDocument, RowError
+from hubsync.records import BookingDocument, RowError, params
 
 NUMBER = "rechnungsnummer"
 OPEN = "hubsync_offen"
@@ -190,7 +190,8 @@ def apply_deals(
                     line,
                     None,
                     f"HubSpot rejected the deal {failure.key}: {failure.message}",
-                    "hubspot_rejected",
+                    "deal_rejected",
+                    params(number=failure.key, hubspot=failure.message),
                 )
             )
     return DealResult(ids, tuple(errors))

@@ -104,7 +104,7 @@ def run_demo(
             with open_client(settings) as client:
                 services = JobServices(Collaborators(client))
                 summary = run_job(settings, mapping, services, RunOptions())
-            echo(render_console(summary, max_rows=5))
+            echo(render_console(summary, max_rows=5, language=language))
             echo(
                 f"exit code would be {int(summary.exit_code)} "
                 f"({summary.exit_code.name}: rows were rejected as the samples intend)"

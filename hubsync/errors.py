@@ -29,16 +29,26 @@ class InputError(HubsyncError):
     """A whole input file cannot be used (binary, empty, no header, unclassifiable).
 
     The file goes to `errorprocessed/` with a `.errors.txt` naming the reason; `line`
-    and `column` point at the spot when there is one.
+    and `column` point at the spot when there is one. `message` is English; `reason` (a
+    code) and `params` let `messages.describe` say it in the run's language.
     """
 
     def __init__(
-        self, path: str, message: str, *, line: int | None = None, column: str | None = None
+        self,
+        path: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+        reason: str | None = None,
+        params: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.path = path
         self.message = message
         self.line = line
         self.column = column
+        self.reason = reason
+        self.params = params
         where = path
         if line is not None:
             where += f", line {line}"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from hubsync.compare import same_value
 from hubsync.deals_sync import DEAL_READ
 from hubsync.figures import compute_figures, deal_facts_from_properties
-from hubsync.records import RowError
+from hubsync.records import RowError, params
 from hubsync.schema import FIGURE_PROPERTIES
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def refresh_figures(run: Run, pairs: set[tuple[str, str]]) -> list[RowError]:
                         None,
                         f"deal {deal} could not be associated with contact {contact}",
                         "association_failed",
+                        params(deal=deal, contact=contact),
                     )
                 )
             else:
@@ -89,7 +90,8 @@ def refresh_figures(run: Run, pairs: set[tuple[str, str]]) -> list[RowError]:
                     0,
                     None,
                     f"figures of contact {failure.key} not written: {failure.message}",
-                    "hubspot_rejected",
+                    "figures_rejected",
+                    params(contact=failure.key, hubspot=failure.message),
                 )
             )
     return errors

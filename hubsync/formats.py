@@ -1,7 +1,8 @@
 """Value parsers for German export data: dates, amounts, hours, e-mails, phones, PLZ, yes/no.
 
-Each function is pure and either returns the normalized value or raises ValueError with a
-short reason that row reports can show as is.
+Each function is pure and either returns the normalized value or raises `FormatError` (a
+ValueError) with a short English reason that row reports can show as is, plus a stable
+`code` under which `messages` translates it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,24 @@ from decimal import Decimal, InvalidOperation
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+
+class FormatError(ValueError):
+    """A value that cannot be used: `str()` is the English reason, `code` names it stably.
+
+    `value` is the text the reason quotes, `detail` a library's own explanation, if any.
+    """
+
+    def __init__(self, code: str, message: str, value: str = "", detail: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.value = value
+        self.detail = detail
+
+    def params(self) -> tuple[tuple[str, str], ...]:
+        """The reason as row-message params: `reason` (the code), `reason_value`/`_detail`."""
+        return (("reason", self.code), ("reason_value", self.value), ("reason_detail", self.detail))
+
+
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
@@ -25,7 +44,7 @@ def parse_date(text: str, today: date | None = None) -> date:
     """
     value = text.strip()
     if not value:
-        raise ValueError("empty date")
+        raise FormatError("date_empty", "empty date")
     if match := _DMY.fullmatch(value):
         day, month, year = int(match[1]), int(match[2]), int(match[3])
         if len(match[3]) == 2:
@@ -34,15 +53,15 @@ def parse_date(text: str, today: date | None = None) -> date:
     elif match := _ISO.fullmatch(value):
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
-        raise ValueError(f"not a date (expected dd.mm.yyyy): {value!r}")
+        raise FormatError("date_format", f"not a date (expected dd.mm.yyyy): {value!r}", value)
     if match[4] is not None and (
         int(match[4]) > 23 or int(match[5]) > 59 or int(match[6] or 0) > 59
     ):
-        raise ValueError(f"impossible time: {value!r}")
+        raise FormatError("time_impossible", f"impossible time: {value!r}", value)
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError(f"impossible date: {value!r}") from None
+        raise FormatError("date_impossible", f"impossible date: {value!r}", value) from None
 
 
 def format_date(value: date) -> str:
@@ -67,7 +86,7 @@ def parse_decimal(text: str) -> Decimal:
     """
     value = _SPACES.sub("", _CURRENCY.sub("", text)).replace("\u2212", "-")
     if not value:
-        raise ValueError("empty number")
+        raise FormatError("number_empty", "empty number")
     sign = ""
     if value[0] in "+-":
         sign, value = value[0], value[1:]
@@ -78,26 +97,30 @@ def parse_decimal(text: str) -> Decimal:
         group_sep = "." if decimal_sep == "," else ","
         integer, _, fraction = value.rpartition(decimal_sep)
         if value.count(decimal_sep) > 1 or not _grouped(integer, group_sep):
-            raise ValueError(f"not a number: {text.strip()!r}")
+            raise _not_a_number(text)
         value = integer.replace(group_sep, "") + "." + fraction
     elif "," in value:
         if value.count(",") > 1:
-            raise ValueError(f"not a number: {text.strip()!r}")
+            raise _not_a_number(text)
         value = value.replace(",", ".")
     elif _GROUPED_DOT.fullmatch(value):
         value = value.replace(".", "")
     if not _PLAIN.fullmatch(value):
-        raise ValueError(f"not a number: {text.strip()!r}")
+        raise _not_a_number(text)
     try:
         return Decimal(sign + value)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
-        raise ValueError(f"not a number: {text.strip()!r}") from None
+        raise _not_a_number(text) from None
+
+
+def _not_a_number(text: str) -> FormatError:
+    return FormatError("number_format", f"not a number: {text.strip()!r}", text.strip())
 
 
 def format_decimal(value: Decimal) -> str:
     """Return a plain decimal string without exponent or trailing zeros ("72", "1234.56")."""
     if not value.is_finite():
-        raise ValueError(f"not a finite number: {value}")
+        raise FormatError("number_infinite", f"not a finite number: {value}", str(value))
     if value == 0:
         return "0"
     # Not normalize(): it rounds to the context precision of 28 digits.
@@ -128,7 +151,7 @@ def parse_hours(text: str) -> Decimal:
     """
     value = text.strip()
     if not value:
-        raise ValueError("empty duration")
+        raise FormatError("duration_empty", "empty duration")
     if minutes := _MINUTES_SUFFIX.search(value):
         return _trimmed(parse_decimal(value[: minutes.start()]) / 60)
     value = _HOURS_SUFFIX.sub("", value)
@@ -138,7 +161,9 @@ def parse_hours(text: str) -> Decimal:
     try:
         return parse_decimal(value)
     except ValueError:
-        raise ValueError(f"not a duration: {text.strip()!r}") from None
+        raise FormatError(
+            "duration_format", f"not a duration: {text.strip()!r}", text.strip()
+        ) from None
 
 
 _PLACEHOLDER_VALUES = frozenset(
@@ -157,8 +182,8 @@ _EMAIL_SPLIT = re.compile(r"[;,/\s]+")
 _TLD = re.compile(r"[a-z]{2,}|xn--[a-z0-9-]+")
 
 
-def _check_email(address: str) -> str | None:
-    """Return a reason why `address` is not usable, or None."""
+def _check_email(address: str) -> FormatError | None:
+    """Return why `address` is not usable, or None."""
     local, _, domain = address.rpartition("@")
     if (
         address in _PLACEHOLDER_VALUES
@@ -166,23 +191,26 @@ def _check_email(address: str) -> str | None:
         or local in _PLACEHOLDER_LOCALS
         or (local and set(local) <= {"x", "-", "."})
     ):
-        return f"{address!r}: placeholder, not an e-mail address"
+        message = f"{address!r}: placeholder, not an e-mail address"
+        return FormatError("email_placeholder", message, address)
     if "@" not in address:
-        return f"{address!r}: not an e-mail address"
+        return FormatError("email_not_address", f"{address!r}: not an e-mail address", address)
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        return f"{address!r}: invalid e-mail address ({exc})"
+        message = f"{address!r}: invalid e-mail address ({exc})"
+        return FormatError("email_invalid", message, address, str(exc))
     if not _TLD.fullmatch(domain.rsplit(".", 1)[-1]):
-        return f"{address!r}: invalid e-mail address (no top-level domain of letters)"
+        message = f"{address!r}: invalid e-mail address (no top-level domain of letters)"
+        return FormatError("email_no_tld", message, address)
     return None
 
 
-def normalize_emails(text: str) -> tuple[list[str], list[str]]:
-    """Split a cell into usable lower-case addresses and reasons for the unusable parts.
+def check_emails(text: str) -> tuple[list[str], list[FormatError]]:
+    """Split a cell into usable lower-case addresses and the reasons for the unusable parts.
 
     Splits on ; , / and whitespace only when every part contains an "@"; placeholders such as
-    "-", "k.A." or "keine@…" are reported, never returned as valid.
+    "-", "k.A." or "keine@…" are reported (code `email_placeholder`), never returned as valid.
     """
     value = unicodedata.normalize("NFKC", text).lower()
     parts = [p for p in _EMAIL_SPLIT.split(value) if p]
@@ -191,7 +219,7 @@ def normalize_emails(text: str) -> tuple[list[str], list[str]]:
     if len(parts) == 1 or not all("@" in p for p in parts):
         parts = [_SPACES.sub("", value)]
     valid: list[str] = []
-    problems: list[str] = []
+    problems: list[FormatError] = []
     for part in parts:
         reason = _check_email(part)
         if reason is not None:
@@ -199,6 +227,12 @@ def normalize_emails(text: str) -> tuple[list[str], list[str]]:
         elif part not in valid:
             valid.append(part)
     return valid, problems
+
+
+def normalize_emails(text: str) -> tuple[list[str], list[str]]:
+    """Like `check_emails`, with the reasons as English text."""
+    valid, problems = check_emails(text)
+    return valid, [str(p) for p in problems]
 
 
 _TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
@@ -214,16 +248,16 @@ def normalize_phone(text: str, region: str = "DE") -> str:
     """
     value = text.strip()
     if not value:
-        raise ValueError("empty phone number")
+        raise FormatError("phone_empty", "empty phone number")
     # "(0)" is the trunk zero, dialled only nationally; words would become keypad digits.
     cleaned = _TRUNK_ZERO.sub(" ", _WORDS_IN_PARENS.sub(" ", value))
     cleaned = _LETTERS.sub(" ", cleaned)
     try:
         number = phonenumbers.parse(cleaned, region)
     except phonenumbers.NumberParseException:
-        raise ValueError(f"not a phone number: {value!r}") from None
+        raise FormatError("phone_format", f"not a phone number: {value!r}", value) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"invalid phone number: {value!r}")
+        raise FormatError("phone_invalid", f"invalid phone number: {value!r}", value)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -245,15 +279,17 @@ def normalize_zip(text: str, country: str) -> tuple[str, bool]:
     if re.fullmatch(r"\d+\.0", value):  # Excel turned the column into numbers
         value = value[:-2]
     if not value:
-        raise ValueError("empty postal code")
+        raise FormatError("zip_empty", "empty postal code")
     land = country.strip().lower()
     if land in _GERMANY:
         if re.fullmatch(r"\d{4}", value):
             return "0" + value, True
         if not re.fullmatch(r"\d{5}", value):
-            raise ValueError(f"German postal code needs 5 digits: {text.strip()!r}")
+            raise FormatError(
+                "zip_german", f"German postal code needs 5 digits: {text.strip()!r}", text.strip()
+            )
     elif land in _FOUR_DIGIT_COUNTRIES and not re.fullmatch(r"\d{4}", value):
-        raise ValueError(f"postal code needs 4 digits: {text.strip()!r}")
+        raise FormatError("zip_four", f"postal code needs 4 digits: {text.strip()!r}", text.strip())
     return value, False
 
 
@@ -270,4 +306,4 @@ def parse_bool(text: str) -> bool | None:
         return True
     if value in _FALSE:
         return False
-    raise ValueError(f"not yes/no: {text.strip()!r}")
+    raise FormatError("bool_format", f"not yes/no: {text.strip()!r}", text.strip())

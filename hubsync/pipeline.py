@@ -29,6 +29,7 @@ from hubsync.errors import ConfigError, HubSpotError, InputError, TransientError
 from hubsync.hubspot import HubSpotClient
 from hubsync.inbox import Inbox
 from hubsync.mapping import Mapping
+from hubsync.messages import locate
 from hubsync.records import RowError
 from hubsync.reports import hide_own_columns, write_errors_csv, write_errors_txt
 from hubsync.schema import FIGURE_PROPERTIES, PortalSchema, check_schema, read_schema
@@ -81,6 +82,7 @@ class Run:
         """Process every settled file in the inbox (the caller holds the lock)."""
         if not self.options.dry_run:
             self.inbox.ensure()
+            self.inbox.finish_interrupted_moves()
         scan = self.inbox.scan(self.started, self.settings.settle_seconds)
         self.settling = tuple(p.name for p in scan.settling)
         for path in scan.settling:
@@ -157,7 +159,7 @@ class Run:
     def process(self, item: Classified) -> FileOutcome:
         """Read, plan, apply and finish one file. Raises Transient/ConfigError to stop."""
         if item.error is not None or item.table is None:
-            error = item.error or InputError(item.path.name, "unreadable")
+            error = item.error or InputError(item.path.name, "unreadable", reason="unreadable")
             return self._finish_bad_file(item, error)
         self.progress(f"{item.path.name}: {item.kind}")
         try:
@@ -246,19 +248,21 @@ class Run:
     # outcomes -----------------------------------------------------------------------------
 
     def _finish_bad_file(self, item: Classified, error: InputError) -> FileOutcome:
+        reason = (("reason", error.reason), *error.params) if error.reason else ()
+        rejected = RowError(error.line or 0, error.column, error.message, "file_rejected", reason)
         outcome = FileOutcome(
             item.path.name,
             item.kind,
             FileStatus.PREVIEWED if self.options.dry_run else FileStatus.ERRORPROCESSED,
             reason=str(error),
-            errors=(RowError(error.line or 0, error.column, error.message, "file_rejected"),),
+            errors=(rejected,),
         )
         if self.options.dry_run:
             return outcome
         now = self.clock()
         target = self.inbox.destination(self.inbox.errorprocessed, item.path.name, now)
         report = target.with_name(target.name + ".errors.txt")
-        write_errors_txt(report, item.path.name, str(error))
+        write_errors_txt(report, item.path.name, locate(rejected, self.settings.language))
         final = self.inbox.move(item.path, target)
         return replace(
             outcome,
@@ -277,7 +281,7 @@ class Run:
         target = self.inbox.destination(self.inbox.errorprocessed, item.path.name, now)
         report = target.with_name(target.name + ".errors.csv")
         assert item.table is not None
-        write_errors_csv(report, item.table, outcome.errors)
+        write_errors_csv(report, item.table, outcome.errors, language=self.settings.language)
         final = self.inbox.move(item.path, target)
         return replace(
             outcome,

@@ -9,6 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# The values a message is built from, as (name, text) pairs: hashable, so records stay frozen.
+Params = tuple[tuple[str, str], ...]
+
+
+def params(**values: object) -> Params:
+    """The named values of a row message, as text, for `messages.describe` to translate."""
+    return tuple((name, str(value)) for name, value in values.items())
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -16,12 +24,15 @@ class RowError:
 
     `line` is the physical line of the file where the record starts (1-based);
     `column` the header name as written in the file, or None for the whole row.
+    `message` is the English text (logs, tests); `code` and `params` let `messages.describe`
+    say the same in the run's language.
     """
 
     line: int
     column: str | None
     message: str
     code: str = "invalid"  # short machine reason, e.g. "email_missing", "hubspot_rejected"
+    params: Params = ()
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,7 @@ class RowWarning:
     column: str | None
     message: str
     code: str = "warning"
+    params: Params = ()
 
 
 @dataclass(frozen=True)

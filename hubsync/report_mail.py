@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 
 from hubsync import __version__
+from hubsync.messages import LANGUAGES, describe, label
 from hubsync.records import RowError
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
-LANGUAGES = ("de", "en")
 _ATTACHED_SUFFIXES = (".errors.csv", ".errors.txt")
 
 # One table per language. "x|y" entries are singular|plural, chosen by `_n()`.
@@ -372,8 +372,9 @@ def _file_cells(f: FileOutcome, t: _Lang) -> tuple[str, ...]:
         FileStatus.LEFT: t("left"),
         FileStatus.PREVIEWED: t("previewed_errors") if f.errors else t("previewed"),
     }[f.status]
-    if f.reason:
-        outcome += f": {f.reason}"
+    reason = next((describe(e, t.code) for e in f.errors if e.code == "file_rejected"), f.reason)
+    if reason:
+        outcome += f": {reason}"
     contacts = deals = ""
     if f.kind is FileKind.CUSTOMERS or f.contacts_created or f.contacts_updated:
         contacts = _counts(
@@ -392,7 +393,7 @@ def _file_cells(f: FileOutcome, t: _Lang) -> tuple[str, ...]:
         )
     rejected = ""
     if f.errors:
-        by_reason = ", ".join(f"{code} {t.num(n)}" for code, n in f.errors_by_reason().items())
+        by_reason = _by_reason(f.errors_by_reason(), t)
         rejected = f"{t.num(len(f.errors))} ({by_reason})"
     unassigned = t.num(f.unassigned) if f.unassigned else ""
     rows = t.num(f.rows) if f.rows else ""
@@ -440,22 +441,26 @@ def _block_title(f: FileOutcome, t: _Lang) -> str:
     return f.name
 
 
+def _by_reason(counts: Counter[str], t: _Lang) -> str:
+    """ "keine E-Mail-Adresse 1, …": how many rows each reason affected, in words."""
+    return ", ".join(f"{label(code, t.code)} {t.num(n)}" for code, n in counts.items())
+
+
 def _by_code(f: FileOutcome, t: _Lang) -> str:
-    counts = Counter(w.code for w in f.warnings)
-    return ", ".join(f"{code} {t.num(n)}" for code, n in counts.items())
+    return _by_reason(Counter(w.code for w in f.warnings), t)
 
 
 def _block(title: str, errors: tuple[RowError, ...], t: _Lang, max_rows: int) -> _Block:
-    shown = errors[:max_rows]
+    shown = [(e, describe(e, t.code)) for e in errors[:max_rows]]
     rows = tuple(
-        (t.num(e.line), e.column if e.column is not None else t("whole_row"), e.message)
-        for e in shown
+        (t.num(e.line), e.column if e.column is not None else t("whole_row"), reason)
+        for e, reason in shown
     )
     lines = tuple(
-        t("row_whole", line=t.num(e.line), reason=e.message)
+        t("row_whole", line=t.num(e.line), reason=reason)
         if e.column is None
-        else t("row_column", line=t.num(e.line), column=e.column, reason=e.message)
-        for e in shown
+        else t("row_column", line=t.num(e.line), column=e.column, reason=reason)
+        for e, reason in shown
     )
     more = t("more", len(errors) - max_rows) if len(errors) > max_rows else ""
     header = (t("col_line"), t("col_column"), t("col_reason"))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hubsync.csvread import Table, normalize_header
 from hubsync.inbox import write_private
+from hubsync.messages import describe
 from hubsync.records import RowError
 
 LINE_COLUMN = "hubsync_zeile"
@@ -38,12 +39,15 @@ def neutralize(cell: str) -> str:
     return "'" + cell if _FORMULA.match(cell) else cell
 
 
-def errors_csv(table: Table, errors: Iterable[RowError]) -> bytes:
-    """The rejected rows of `table` with line and reason columns, as UTF-8-BOM CSV bytes."""
+def errors_csv(table: Table, errors: Iterable[RowError], *, language: str = "de") -> bytes:
+    """The rejected rows of `table` with line and reason columns, as UTF-8-BOM CSV bytes.
+
+    The reasons are written in `language` ("de" or "en"), for whoever fixes the rows.
+    """
     reasons: dict[int, list[str]] = defaultdict(list)
     for error in errors:
         where = f"{error.column}: " if error.column else ""
-        reasons[error.line].append(where + error.message)
+        reasons[error.line].append(where + describe(error, language))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([*table.info.header, LINE_COLUMN, REASON_COLUMN])
@@ -60,12 +64,16 @@ def errors_csv(table: Table, errors: Iterable[RowError]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_errors_csv(path: Path, table: Table, errors: Iterable[RowError]) -> Path:
-    write_private(path, errors_csv(table, errors))
+def write_errors_csv(
+    path: Path, table: Table, errors: Iterable[RowError], *, language: str = "de"
+) -> Path:
+    """Write `errors_csv` to `path` (owner-only: it holds personal data)."""
+    write_private(path, errors_csv(table, errors, language=language))
     return path
 
 
 def write_errors_txt(path: Path, file_name: str, reason: str) -> Path:
+    """Write why the whole file was rejected: its name and `reason`, already in words."""
     text = f"{file_name}\n\n{reason}\n"
     write_private(path, text.encode("utf-8"))
     return path

@@ -16,6 +16,7 @@ from hubsync.config import Settings
 from hubsync.customers import read_customers
 from hubsync.errors import InputError
 from hubsync.mapping import Mapping, load_mapping
+from hubsync.messages import describe
 from hubsync.records import RowError, RowWarning
 from hubsync.reports import hide_own_columns
 from hubsync.summary import FileKind
@@ -23,25 +24,28 @@ from hubsync.summary import FileKind
 MAX_LINES = 50
 
 
-def _problems(kind: str, items: Sequence[RowError | RowWarning]) -> list[str]:
+def _problems(kind: str, items: Sequence[RowError | RowWarning], language: str) -> list[str]:
     lines = []
     for item in items[:MAX_LINES]:
         column = f", column {item.column!r}" if item.column else ""
-        lines.append(f"  {kind} line {item.line}{column}: {item.message}")
+        lines.append(f"  {kind} line {item.line}{column}: {describe(item, language)}")
     if len(items) > MAX_LINES:
         lines.append(f"  … and {len(items) - MAX_LINES} more {kind}s")
     return lines
 
 
 def validate_file(
-    path: Path, mapping: Mapping, settings: Settings, today: date
+    path: Path, mapping: Mapping, settings: Settings, today: date, *, language: str = "de"
 ) -> tuple[list[str], bool]:
-    """The report lines for one file and whether it is free of row errors."""
+    """The report lines for one file and whether it is free of row errors.
+
+    Row errors and warnings are written in `language` ("de" or "en").
+    """
     if not path.is_file():
         return [f"{path}: no such file"], False
     item = classify(path, mapping)
     if item.table is None or item.error is not None:
-        error = item.error or InputError(path.name, "unreadable")
+        error = item.error or InputError(path.name, "unreadable", reason="unreadable")
         return [f"{path}: REJECTED: {error}"], False
     info = item.table.info
     delimiter = {"\t": "TAB", ";": ";", ",": ",", "|": "|"}.get(info.delimiter, info.delimiter)
@@ -81,13 +85,13 @@ def validate_file(
     unmapped = hide_own_columns(unmapped)
     if unmapped:
         lines.append("  columns not mapped (not imported): " + ", ".join(unmapped))
-    lines += _problems("error", errors)
-    lines += _problems("warning", warnings)
+    lines += _problems("error", errors, language)
+    lines += _problems("warning", warnings, language)
     return lines, not errors
 
 
 def validate_files(
-    paths: Sequence[Path], mapping_file: Path | None, settings: Settings
+    paths: Sequence[Path], mapping_file: Path | None, settings: Settings, *, language: str = "de"
 ) -> tuple[str, bool]:
     """Validate every file; returns the report text and whether all were clean."""
     mapping = load_mapping(mapping_file)
@@ -95,7 +99,7 @@ def validate_files(
     report: list[str] = []
     ok = True
     for path in paths:
-        lines, clean = validate_file(path, mapping, settings, today)
+        lines, clean = validate_file(path, mapping, settings, today, language=language)
         report += lines
         ok = ok and clean
     return "\n".join(report), ok

@@ -190,8 +190,8 @@ def test_warnings() -> None:
     warnings = read(DATA / "book_errors.csv").warnings
     assert [(w.line, w.code) for w in warnings] == [
         (12, "skipped"),
-        (13, "skipped"),
-        (14, "email_invalid"),
+        (13, "subtotal_skipped"),
+        (14, "email_ignored"),
     ]
     assert warnings[1].message == "line without a document number skipped: 'Übertrag'"
     assert warnings[2].column == "E-Mail"

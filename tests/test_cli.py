@@ -165,9 +165,10 @@ def test_dry_run_without_token_validates_only_and_moves_nothing(data_dir: Path) 
     assert result.output.startswith(DRY_RUN_NO_TOKEN)
     assert f"{CUSTOMERS} [customers] → preview\n" in result.output
     assert f"{JOURNAL} [bookings] → preview\n" in result.output
-    assert "  rejected rows: 6 (email_placeholder 2, email_invalid 2, email_missing 1, " in (
-        result.output
-    )
+    assert (
+        "  rejected rows: 6 (Platzhalter statt E-Mail-Adresse 2, ungültige E-Mail-Adresse 2, "
+        "keine E-Mail-Adresse 1, "
+    ) in result.output
     assert fingerprint(data_dir / "inbox") == before
     assert names(data_dir / "processed") == names(data_dir / "errorprocessed") == []
 
@@ -308,9 +309,9 @@ def test_run_with_the_customer_sample_rejects_rows_into_errorprocessed(
     for row in rows:
         assert row[:width] == records[int(row[-2])][:width]
         assert row[-1]  # a reason for every rejected row
-    assert rows[2][-1] == (
-        "E-Mail: invalid e-mail address 'markus.weber@example': enter the customer's real "
-        "e-mail address in the booking system"
+    assert rows[2][-1] == (  # HUBSYNC_LANGUAGE defaults to German
+        "E-Mail: ungültige E-Mail-Adresse 'markus.weber@example': Tragen Sie im "
+        "Buchungssystem die richtige E-Mail-Adresse des Kunden ein"
     )
 
 
@@ -469,18 +470,15 @@ def test_unusable_files_go_to_errorprocessed_with_the_reason(
     moved = {stripped(p.name) for p in folder.iterdir() if p.suffix == ".csv"}
     assert moved == {"cli_binary.csv", "cli_empty.csv", "kunden_ohne_email.csv"}
     texts = {name: path.read_text(encoding="utf-8") for name, path in reports.items()}
-    assert texts["kunden_ohne_email.csv.errors.txt"] == (
-        "kunden_ohne_email.csv\n\n"
-        "kunden_ohne_email.csv, line 1: customer export without an e-mail column\n"
-    )
-    assert texts["cli_binary.csv.errors.txt"].startswith("cli_binary.csv\n\n")
-    assert texts["cli_binary.csv.errors.txt"].endswith(": binary file (contains NUL bytes)\n")
-    assert texts["cli_empty.csv.errors.txt"].startswith("cli_empty.csv\n\n")
-    assert texts["cli_empty.csv.errors.txt"].endswith(": file is empty\n")
+    assert texts == {  # in HUBSYNC_LANGUAGE, German by default
+        "kunden_ohne_email.csv.errors.txt": "kunden_ohne_email.csv\n\n"
+        "Zeile 1: keine E-Mail-Spalte (erwartet z. B. „E-Mail“ oder „Email“)\n",
+        "cli_binary.csv.errors.txt": "cli_binary.csv\n\n"
+        "Binärdatei, keine Textdatei: Exportieren Sie die Daten als CSV\n",
+        "cli_empty.csv.errors.txt": "cli_empty.csv\n\nDie Datei ist leer\n",
+    }
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in reports.values())
-    assert "  reason: kunden_ohne_email.csv, line 1: customer export without an e-mail column" in (
-        result.output
-    )
+    assert "  reason: keine E-Mail-Spalte (erwartet z. B. „E-Mail“ oder „Email“)" in result.output
     assert emulator.write_calls() == 0
 
 
@@ -489,11 +487,12 @@ def test_file_level_reasons_name_the_file_not_its_old_inbox_path(
 ) -> None:
     drop(data_dir, DATA / "cli_binary.csv", "cli_binary.csv")
 
-    result = hubsync(data_dir, "run", env=env_for(data_dir, emulator))
+    env = env_for(data_dir, emulator, HUBSYNC_LANGUAGE="en")
+    result = hubsync(data_dir, "run", env=env)
 
     (report,) = (data_dir / "errorprocessed").glob("*.errors.txt")
     assert report.read_text(encoding="utf-8") == (
-        "cli_binary.csv\n\ncli_binary.csv: binary file (contains NUL bytes)\n"
+        "cli_binary.csv\n\nbinary file (not text): export the data as CSV\n"
     )
     assert str(data_dir) not in result.output
 
@@ -731,8 +730,8 @@ def test_validate_the_samples_reports_format_and_rejected_rows() -> None:
     assert "  41 rows → 34 contacts; rejected 5, for review 1, merged 1, warnings 5" in lines
     assert "  122 rows → 116 documents (114 deals, 2 stornos); rejected 0, warnings 0" in lines
     assert (
-        "  error line 24, column 'E-Mail': invalid e-mail address 'markus.weber@example': "
-        "enter the customer's real e-mail address in the booking system"
+        "  error line 24, column 'E-Mail': ungültige E-Mail-Adresse 'markus.weber@example': "
+        "Tragen Sie im Buchungssystem die richtige E-Mail-Adresse des Kunden ein"
     ) in lines
 
 

@@ -213,7 +213,7 @@ def test_every_problem_of_a_row_is_reported() -> None:
     warnings = {(w.line, w.column, w.code) for w in batch.warnings}
     assert warnings == {
         (2, "Telefon", "phone_invalid"),
-        (2, "Geburtsdatum", "date_invalid"),
+        (2, "Geburtsdatum", "date_ignored"),
         (2, "Newsletter", "value_invalid"),
         (2, "Umsatz gesamt", "value_invalid"),
         (4, "Telefon", "phone_invalid"),  # reported although the row is rejected

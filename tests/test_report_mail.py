@@ -123,10 +123,11 @@ def test_file_line_has_counts_in_german_number_format() -> None:
     ) in de
     assert (
         "- kunden_fehler.csv: mit Fehlern importiert · Zeilen: 3 · Kontakte: 1.000 neu, "
-        "7 aktualisiert, 1 unverändert · abgelehnt: 2 (email_invalid 2)"
+        "7 aktualisiert, 1 unverändert · abgelehnt: 2 (ungültige E-Mail-Adresse 2)"
     ) in de
-    en = _render(_summary(journal), "en").text
+    en = _render(_summary(journal, customers), "en").text
     assert "Rows: 12,345 · Deals: 1,234 created, 5 updated, 0 unchanged, 2 cancelled" in en
+    assert "rejected: 2 (invalid e-mail address 2)" in en
 
 
 def test_rejected_rows_are_listed_with_line_column_reason_then_cut() -> None:
@@ -251,7 +252,7 @@ def test_warnings_unmapped_events_and_footer() -> None:
         retention_deleted=1,
     )
     text = _render(summary).text
-    assert "- kunden.csv: 2 Warnungen (phone_invalid 2)" in text
+    assert "- kunden.csv: 2 Warnungen (ungültige Telefonnummer 2)" in text
     assert "- kunden.csv: Fax, Bemerkung 2" in text
     assert "- 2 Dateien vom Server abgeholt" in text
     assert "- 1 alte Datei gelöscht (Aufbewahrungsfrist)" in text
