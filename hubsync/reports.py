@@ -26,7 +26,7 @@ OWN_COLUMNS = frozenset({"hubsynczeile", "hubsyncfehler"})  # normalized, skippe
 
 # A cell a spreadsheet would run as a formula. Plain numbers and phone numbers such as
 # "-72,00" or "+49 30 1234" stay as they are, so the fixed file still imports cleanly.
-_FORMULA = re.compile(r"^[=@\t\r]|^[+-].*[^\d\s().,/+-]")
+_FORMULA = re.compile(r"^[=@\t\r]|^[+-].*[^\d\s().,/+-]", re.DOTALL)
 
 
 def hide_own_columns(names: Iterable[str]) -> tuple[str, ...]:
@@ -50,7 +50,7 @@ def errors_csv(table: Table, errors: Iterable[RowError], *, language: str = "de"
         reasons[error.line].append(where + describe(error, language))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([*table.info.header, LINE_COLUMN, REASON_COLUMN])
+    writer.writerow([*(neutralize(c) for c in table.info.header), LINE_COLUMN, REASON_COLUMN])
     seen: set[int] = set()
     for row in table.rows():
         if row.line in reasons:

@@ -39,8 +39,19 @@ def validate_file(
 ) -> tuple[list[str], bool]:
     """The report lines for one file and whether it is free of row errors.
 
-    Row errors and warnings are written in `language` ("de" or "en").
+    Row errors and warnings are written in `language` ("de" or "en"). A file that turns
+    out unreadable while its rows are read (a field over the CSV limit) is REJECTED,
+    like one whose header cannot be read.
     """
+    try:
+        return _validate_file(path, mapping, settings, today, language)
+    except InputError as error:
+        return [f"{path}: REJECTED: {error}"], False
+
+
+def _validate_file(
+    path: Path, mapping: Mapping, settings: Settings, today: date, language: str
+) -> tuple[list[str], bool]:
     if not path.is_file():
         return [f"{path}: no such file"], False
     item = classify(path, mapping)

@@ -216,21 +216,13 @@ _DANGEROUS = re.compile(r"[=+\-@\t\r]")
 _PLAIN_NUMBER = re.compile(r"[+-][\d\s().,/+-]*")
 
 
-def live_formulas(report: Path, *, known_bugs: bool = False) -> list[str]:
-    """Cells of an `.errors.csv` that a spreadsheet would evaluate.
-
-    `known_bugs=True` tolerates the two known bugs (the header row, and a signed cell whose
-    letters come only after a line break: see the xfail tests below) so that the property
-    tests stay able to find other cases; drop it once both are fixed.
-    """
+def live_formulas(report: Path) -> list[str]:
+    """Cells of an `.errors.csv` (header included) that a spreadsheet would evaluate."""
     text = report.read_bytes().decode("utf-8-sig")
     found = []
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-    for row in rows[1:] if known_bugs else rows:
+    for row in rows:
         for cell in row:
-            multiline = "\n" in cell or "\r" in cell
-            if known_bugs and cell.startswith(("+", "-")) and multiline:
-                continue
             if _DANGEROUS.match(cell) and not _PLAIN_NUMBER.fullmatch(cell):
                 found.append(cell)
     return found
@@ -275,11 +267,8 @@ def run(emulator: Emulator, data_dir: Path, *, dry_run: bool) -> RunSummary:
         return run_job(settings_, MAPPING, services, RunOptions(dry_run=dry_run))
 
 
-def check_online(emulator: Emulator, name: str, data: bytes, *, known_bugs: bool = False) -> None:
-    """A dry run moves nothing; a real run puts the file where its outcome says, with a reason.
-
-    `known_bugs`: see `live_formulas`.
-    """
+def check_online(emulator: Emulator, name: str, data: bytes) -> None:
+    """A dry run moves nothing; a real run puts the file where its outcome says, with a reason."""
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         path = write_inbox(data_dir, name, data)
@@ -307,7 +296,7 @@ def check_online(emulator: Emulator, name: str, data: bytes, *, known_bugs: bool
         assert report.name in (final.name + ".errors.txt", final.name + ".errors.csv")
         assert report.read_bytes().strip()
         if report.suffix == ".csv":
-            assert live_formulas(report, known_bugs=known_bugs) == []
+            assert live_formulas(report) == []
 
 
 @pytest.fixture(scope="module")
@@ -340,7 +329,7 @@ def test_offline_path_never_crashes(scratch: Path, file: tuple[str, bytes]) -> N
 @example(("kunden_f.csv", b"E-Mail;Vorname;Name\r\n=cmd|' /C calc'!A0;+SUM(A1);@x\r\n"))
 @example(("kunden_f.csv", b"E-Mail;Vorname;Name;Kundennummer\r\nbad;\x00;-1+cmd;10001\r\n"))
 def test_runs_never_crash_and_place_every_file(emulator: Emulator, file: tuple[str, bytes]) -> None:
-    check_online(emulator, *file, known_bugs=True)
+    check_online(emulator, *file)
 
 
 def huge_file(tmp_path: Path, kind: str, size: int) -> Path:
@@ -358,16 +347,10 @@ def huge_file(tmp_path: Path, kind: str, size: int) -> Path:
 
 
 MB = 1024 * 1024
-OVER_LIMIT = pytest.mark.xfail(
-    strict=True,
-    raises=InputError,
-    reason="BUG: validate_file lets Table.rows()' InputError (CSV field over the 10 MB limit) "
-    "escape instead of reporting the file as REJECTED",
-)
 
 
 @pytest.mark.parametrize("kind", ["kunden", "journal"])
-@pytest.mark.parametrize("size", [2 * MB, pytest.param(11 * MB, marks=OVER_LIMIT)])
+@pytest.mark.parametrize("size", [2 * MB, 11 * MB])
 def test_huge_fields_offline(tmp_path: Path, kind: str, size: int) -> None:
     """`hubsync validate` reports a field over 1 MB (or over the 10 MB CSV limit) per file."""
     check_offline(huge_file(tmp_path, kind, size))
@@ -399,11 +382,6 @@ def test_named_pathologies(tmp_path: Path, emulator: Emulator, name: str) -> Non
     check_online(emulator, path.name, PATHOLOGIES[name])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: reports.errors_csv writes the input's header cells without neutralize()",
-)
 @pytest.mark.parametrize("cell", ["=cmd|' /C calc'!A0", "@SUM(A1)", "+HYPERLINK(1)"])
 def test_formula_in_header_is_neutralised(tmp_path: Path, emulator: Emulator, cell: str) -> None:
     """The header row of `.errors.csv` is copied from the input: it is a cell like any other."""
@@ -413,12 +391,6 @@ def test_formula_in_header_is_neutralised(tmp_path: Path, emulator: Emulator, ce
     check_online(emulator, path.name, data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: reports._FORMULA has no re.DOTALL: '.*' stops at a line break, so a signed "
-    "multi-line cell whose letters follow the break passes as a plain number",
-)
 @pytest.mark.parametrize("cell", ["-\n:", "-\n1+cmd|' /C calc'!A0", "+\r\nSUM(A1)"])
 def test_multiline_formula_cell_is_neutralised(
     tmp_path: Path, emulator: Emulator, cell: str
@@ -445,4 +417,4 @@ def test_offline_path_never_crashes_soak(scratch: Path, file: tuple[str, bytes])
 @SOAK_ONLINE
 @given(export())
 def test_runs_never_crash_soak(emulator: Emulator, file: tuple[str, bytes]) -> None:
-    check_online(emulator, *file, known_bugs=True)
+    check_online(emulator, *file)
