@@ -56,6 +56,11 @@ class CustomerBatch:
     merges: tuple[tuple[int, int], ...]
     unmapped: tuple[str, ...]
     rows: int
+    contacts: int = -1  # distinct contacts; equals len(records) unless records were not kept
+
+    def __post_init__(self) -> None:
+        if self.contacts < 0:
+            object.__setattr__(self, "contacts", len(self.records))
 
 
 @dataclass(frozen=True)
@@ -92,23 +97,19 @@ class _Parsed:
 
 
 def read_customers(
-    table: Table, mapping: Mapping, *, category: str | None, today: date
+    table: Table, mapping: Mapping, *, category: str | None, today: date, keep: bool = True
 ) -> CustomerBatch:
     """Read every customer row of `table` into records keyed by e-mail, merging duplicates.
 
+    With `keep=False` (`hubsync validate`) no records are kept: per e-mail only the line
+    and first name of its first row are remembered, as small integers, so a million-row
+    file is checked in constant memory per contact; `contacts` still counts them, and a
+    shared-mailbox review names the other line (not the other person).
     Raises InputError when the file has no e-mail column at all.
     """
-    columns = tuple(
-        _Column(i, table.info.header[i], spec)
-        for i, norm in enumerate(table.info.normalized)
-        if (spec := mapping.contact_fields.get(norm)) is not None
-    )
-    if not any(c.spec.property == "email" for c in columns):
-        raise InputError(
-            table.info.path,
-            "no e-mail column (expected e.g. E-Mail or Email)",
-            reason="no_email_column",
-        )
+    if not keep:
+        return _check_customers(table, mapping, category=category, today=today)
+    columns = _columns(table, mapping)
     header = table.info.header
     groups: dict[str, list[_Parsed]] = {}
     errors: list[RowError] = []
@@ -159,6 +160,79 @@ def read_customers(
         merges=tuple(merges),
         unmapped=mapping.unmapped(header),
         rows=rows,
+    )
+
+
+def _columns(table: Table, mapping: Mapping) -> tuple[_Column, ...]:
+    columns = tuple(
+        _Column(i, table.info.header[i], spec)
+        for i, norm in enumerate(table.info.normalized)
+        if (spec := mapping.contact_fields.get(norm)) is not None
+    )
+    if not any(c.spec.property == "email" for c in columns):
+        raise InputError(
+            table.info.path,
+            "no e-mail column (expected e.g. E-Mail or Email)",
+            reason="no_email_column",
+        )
+    return columns
+
+
+def _check_customers(
+    table: Table, mapping: Mapping, *, category: str | None, today: date
+) -> CustomerBatch:
+    """`read_customers(keep=False)`: the same errors, warnings, reviews and counts."""
+    columns = _columns(table, mapping)
+    header = table.info.header
+    # hash(e-mail) → (line << 32) | hash(first name) & 0xFFFFFFFF: two ints per contact.
+    seen: dict[int, int] = {}
+    errors: list[RowError] = []
+    warnings: list[RowWarning] = []
+    reviews: list[RowError] = []
+    merges: list[tuple[int, int]] = []
+    rows = 0
+    for row in table.rows():
+        if row.footer:
+            continue
+        rows += 1
+        parser = _RowParser(row, header, category, today)
+        parsed = parser.parse(columns)
+        errors += parser.errors
+        warnings += parser.warnings
+        if parsed is None:
+            continue
+        key = hash(parsed.email)
+        first = hash(parsed.first_key) & 0xFFFFFFFF if parsed.first_key else 0
+        kept = seen.get(key)
+        if kept is None:
+            seen[key] = (parsed.line << 32) | first
+            continue
+        kept_line, kept_first = kept >> 32, kept & 0xFFFFFFFF
+        if not first or not kept_first or first == kept_first:
+            merges.append((parsed.line, kept_line))
+            if not kept_first and first:
+                seen[key] = (kept_line << 32) | first
+            continue
+        reviews.append(
+            RowError(
+                parsed.line,
+                parser.email_column,
+                f"same e-mail {parsed.email} as line {kept_line} but a different first name: "
+                f"probably a shared (family) mailbox. Not imported; give this person an own "
+                f"e-mail address in the booking system or enter the contact by hand.",
+                "shared_mailbox",
+                params(email=parsed.email, other_line=kept_line, other_name="", other_number=""),
+            )
+        )
+    return CustomerBatch(
+        records=(),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        reviews=tuple(reviews),
+        merges=tuple(merges),
+        unmapped=mapping.unmapped(header),
+        rows=rows,
+        contacts=len(seen),
     )
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 
 class FormatError(ValueError):
@@ -180,6 +180,12 @@ _PLACEHOLDER_ADDRESSES = frozenset(
 )
 _EMAIL_SPLIT = re.compile(r"[;,/\s]+")
 _TLD = re.compile(r"[a-z]{2,}|xn--[a-z0-9-]+")
+# The plain ASCII shape nearly every real address has. email-validator accepts each such
+# address (bar its special-use domains), so these skip it: a quarter of `validate`'s time.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
 
 
 def _check_email(address: str) -> FormatError | None:
@@ -195,6 +201,13 @@ def _check_email(address: str) -> FormatError | None:
         return FormatError("email_placeholder", message, address)
     if "@" not in address:
         return FormatError("email_not_address", f"{address!r}: not an e-mail address", address)
+    if (
+        len(address) <= 254
+        and len(local) <= 64
+        and _PLAIN_EMAIL.fullmatch(address)
+        and not any(domain == s or domain.endswith("." + s) for s in _SPECIAL_USE)
+    ):
+        return None
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:

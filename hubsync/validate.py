@@ -72,9 +72,11 @@ def _validate_file(
             if norm in fields
         ]
         lines.append("  columns: " + ", ".join(mapped))
-        batch = read_customers(item.table, mapping, category=settings.contact_category, today=today)
+        batch = read_customers(
+            item.table, mapping, category=settings.contact_category, today=today, keep=False
+        )
         lines.append(
-            f"  {batch.rows} rows → {len(batch.records)} contacts; rejected {len(batch.errors)}, "
+            f"  {batch.rows} rows → {batch.contacts} contacts; rejected {len(batch.errors)}, "
             f"for review {len(batch.reviews)}, merged {len(batch.merges)}, "
             f"warnings {len(batch.warnings)}"
         )

@@ -353,3 +353,30 @@ def test_parsers_raise_only_value_error(text: str) -> None:
     normalize_emails(text)
     with contextlib.suppress(ValueError):
         normalize_zip(text, "DE")
+
+
+# The fast path for plain ASCII addresses must agree with email-validator everywhere.
+_LABEL = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+_ATOM = st.from_regex(r"[a-z0-9_%+-]{1,8}", fullmatch=True)
+
+
+@given(
+    local=st.lists(_ATOM, min_size=1, max_size=3).map(".".join),
+    labels=st.lists(_LABEL, min_size=1, max_size=3),
+    tld=st.sampled_from(["de", "com", "org", "test", "local", "museum", "x", "co"]),
+)
+def test_plain_email_fast_path_agrees_with_email_validator(
+    local: str, labels: list[str], tld: str
+) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    address = f"{local}@{'.'.join(labels)}.{tld}"
+    try:
+        validate_email(address, check_deliverability=False)
+        expected = True
+    except EmailNotValidError:
+        expected = False
+    valid, problems = normalize_emails(address)
+    if any("placeholder" in p for p in problems):
+        return  # placeholders are refused before any syntax check
+    assert (valid == [address]) == (expected and len(tld) >= 2), address
