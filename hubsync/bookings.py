@@ -6,8 +6,10 @@ when its number, amount, hours or dates are unusable; a rejected line rejects it
 document (its other lines get `document_rejected`), so no deal is ever written with a
 partial amount. Footer lines ("Summe", "Anzahl …") are skipped and cross-checked.
 
-Cancellations: a document whose description starts with "Storno zu <NR>", "Storno <NR>"
-or "Gutschrift zu <NR>" is a storno with `cancels=<NR>`; a document numbered `ST-`/`SR-`
+Cancellations: a document whose description starts with "Storno zu <NR>" or "Storno <NR>"
+is a storno with `cancels=<NR>`. A "Gutschrift zu <NR>" is not: a goodwill credit is
+often partial, so it stays a credit note (a deal with a negative amount) and the invoice
+keeps counting. A document numbered `ST-`/`SR-`
 with a negative amount is a storno too, even without a reference (a warning says the
 original is unknown). "Status storniert" on a line cancels its own document unless the
 document is a storno (exporters mark both halves `storniert`). A storno in the same
@@ -77,7 +79,7 @@ _KEY_ROLES = _DATE_ROLES + ("gross", "customer_number", "customer_name", "email"
 _SUMMED_ROLES = ("gross", "net", "vat", "hours")
 _NUMBER_RE = re.compile(r"^[A-Za-z]{0,6}[-/ ]?\d[A-Za-z0-9._/-]*$")
 _STORNO_RE = re.compile(
-    r"^\s*(?:storno\b(?:\s+zu)?|gutschrift\s+zu)\s*:?\s*(?:rechnung\s+|nr\.?\s*)?"
+    r"^\s*storno\b(?:\s+zu)?\s*:?\s*(?:rechnung\s+|nr\.?\s*)?"
     r"(?P<ref>[A-Za-z]{0,6}[-/]?\d[A-Za-z0-9._/-]*?)[.:,;)]?(?:\s|$)",
     re.IGNORECASE,
 )
