@@ -163,6 +163,12 @@ def check_schema(
                     f"{settings.category_property!r}"
                 )
     missing_deals = [s.name for s in DEAL_PROPERTIES if deals and s.name not in schema.deals]
+    for spec in DEAL_PROPERTIES if deals else ():
+        prop = schema.deals.get(spec.name)
+        if prop is not None and prop.type not in _TYPE_FITS.get(spec.type, {spec.type}):
+            problems.append(
+                f"deal property {spec.name!r} is of type {prop.type}, expected {spec.type}"
+            )
     if missing_contacts:
         problems.insert(0, "missing contact properties: " + ", ".join(missing_contacts))
     if missing_deals:

@@ -1,0 +1,81 @@
+"""Pre-flight schema check and `setup` against the emulator's properties API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hubsync.config import Settings
+from hubsync.emulator import Emulator
+from hubsync.errors import ConfigError
+from hubsync.hubspot import HubSpotClient
+from hubsync.mapping import load_mapping
+from hubsync.schema import check_schema, read_schema, setup_portal
+from hubsync.services import open_client
+
+FACILITY = "McArena Schorndorf"
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Iterator[tuple[Emulator, HubSpotClient, Settings]]:
+    with Emulator(with_hubsync_schema=True) as emulator:
+        settings = Settings(
+            data_dir=tmp_path,
+            hubspot_token=emulator.token,
+            hubspot_base_url=emulator.url,
+            contact_category=FACILITY,
+        )
+        with open_client(settings) as client:
+            assert client is not None
+            yield emulator, client, settings
+
+
+def problems(client: HubSpotClient, settings: Settings, **kwargs: object) -> list[str]:
+    try:
+        check_schema(read_schema(client), settings, load_mapping(None), **kwargs)  # type: ignore[arg-type]
+    except ConfigError as exc:
+        return exc.problems
+    return []
+
+
+def test_a_set_up_portal_passes(portal: tuple[Emulator, HubSpotClient, Settings]) -> None:
+    _, client, settings = portal
+    assert problems(client, settings, facilities=[FACILITY]) == []
+
+
+def test_wrong_types_missing_options_and_stages_are_named_together(
+    portal: tuple[Emulator, HubSpotClient, Settings],
+) -> None:
+    emulator, client, settings = portal
+    emulator.store.properties["deals"]["buchungsstunden"]["type"] = "string"
+    emulator.store.properties["contacts"]["anzahl_buchungen"]["type"] = "string"
+    settings = Settings(**{**settings.__dict__, "deal_cancelled_stage": "storniert"})
+
+    found = problems(client, settings, facilities=[FACILITY, "Soccerhalle Waiblingen"])
+
+    assert found[0] == "HubSpot portal is not set up for hubsync:"
+    assert "contact property 'anzahl_buchungen' is of type string, expected number" in found
+    assert "deal property 'buchungsstunden' is of type string, expected number" in found
+    assert (
+        "'Soccerhalle Waiblingen' is not an option of contact property 'kontaktkategorie'" in found
+    )
+    assert any("'storniert' (HUBSYNC_DEAL_CANCELLED_STAGE)" in p for p in found)
+    assert found[-1].startswith("Run `hubsync setup`")
+
+
+def test_setup_adds_a_new_facility_option_and_changes_nothing_else(
+    portal: tuple[Emulator, HubSpotClient, Settings],
+) -> None:
+    emulator, client, settings = portal
+    before = {k: dict(v) for k, v in emulator.store.properties["contacts"].items()}
+
+    done = setup_portal(client, settings, facilities=["Soccerhalle Waiblingen"])
+
+    assert done == ["contacts: option(s) 'Soccerhalle Waiblingen' added to 'kontaktkategorie'"]
+    after = emulator.store.properties["contacts"]
+    options = [o["value"] for o in after["kontaktkategorie"]["options"]]
+    assert options == [FACILITY, "Soccerhalle Waiblingen"]
+    assert {k for k in after if after[k] != before.get(k)} == {"kontaktkategorie"}
+    assert setup_portal(client, settings, facilities=["Soccerhalle Waiblingen"]) == []
