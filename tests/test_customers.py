@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from hubsync.csvread import open_table
-from hubsync.customers import CustomerBatch, name_key, read_customers
+from hubsync.customer_rows import name_key
+from hubsync.customers import CustomerBatch, read_customers
 from hubsync.errors import InputError
 from hubsync.mapping import Mapping, load_mapping
 from hubsync.records import CustomerRecord

@@ -13,7 +13,8 @@ import pytest
 
 from hubsync.bookings import read_bookings
 from hubsync.classify import classify
-from hubsync.customers import _INVALID_CODE, read_customers
+from hubsync.customer_rows import _INVALID_CODE
+from hubsync.customers import read_customers
 from hubsync.mapping import load_mapping
 from hubsync.messages import MESSAGES, describe, label, locate
 from hubsync.reasons import REASONS
