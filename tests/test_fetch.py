@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import servers
 import trustme
 
 from hubsync.errors import ConfigError, FetchError
@@ -33,10 +33,8 @@ from hubsync.fetch import (
 with warnings.catch_warnings():
     # pyftpdlib still imports asynchat/asyncore on Python 3.11 (deprecated, gone in 3.12).
     warnings.filterwarnings("ignore", "The (asyncore|asynchat) module", DeprecationWarning)
-    from pyftpdlib.authorizers import DummyAuthorizer
     from pyftpdlib.filesystems import AbstractedFS
     from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
-    from pyftpdlib.servers import FTPServer
 
 PASSWORD = "s3cr3t-Pw!"
 HOUR_AGO = time.time() - 3600
@@ -50,25 +48,9 @@ def _no_sleep(_: float) -> None:
 def ftp_server(
     root: Path, base: type[FTPHandler] = FTPHandler, perm: str = "elradfmw", **attrs: Any
 ) -> Iterator[int]:
-    """Serve `root` as user "vendor" in a thread; yields the port."""
-    authorizer = DummyAuthorizer()
-    authorizer.add_user("vendor", PASSWORD, str(root), perm=perm)
-    attrs = {"authorizer": authorizer, "auth_failed_timeout": 0.01, **attrs}
-    server = FTPServer(("127.0.0.1", 0), type("Handler", (base,), attrs))
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            server.serve_forever(timeout=0.01, blocking=False, handle_exit=False)
-        server.close_all()
-
-    thread = threading.Thread(target=loop)
-    thread.start()
-    try:
-        yield server.address[1]
-    finally:
-        stop.set()
-        thread.join(5)
+    """Serve `root` as user "vendor" with PASSWORD; yields the port."""
+    with servers.ftp_server(root, PASSWORD, base, perm, **attrs) as port:
+        yield port
 
 
 def put(root: Path, name: str, data: bytes, mtime: float = HOUR_AGO) -> Path:

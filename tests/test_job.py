@@ -6,15 +6,12 @@ login, and a pyftpdlib FTP server.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
 import shutil
 import ssl
-import threading
 import time
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -24,9 +21,9 @@ from typing import Any
 
 import pytest
 import trustme
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from click.testing import CliRunner
+from servers import PortZeroController, ftp_server
 
 from hubsync.cli import main
 from hubsync.config import load_settings
@@ -36,12 +33,6 @@ from hubsync.job import JobServices, run_job
 from hubsync.mapping import load_mapping
 from hubsync.pipeline import Collaborators, RunOptions
 from hubsync.services import mail_sender, open_client
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", "The (asyncore|asynchat) module", DeprecationWarning)
-    from pyftpdlib.authorizers import DummyAuthorizer
-    from pyftpdlib.handlers import FTPHandler
-    from pyftpdlib.servers import FTPServer
 
 TOKEN = "pat-eu1-0a1b2c3d-secret-token-value"
 SMTP_PASSWORD = "smtp-Geheim-42!"
@@ -62,13 +53,6 @@ class Mailbox:
 
     def parsed(self) -> list[EmailMessage]:
         return [message_from_bytes(m, policy=policy.default) for m in self.messages]  # type: ignore[misc]
-
-
-class PortZeroController(Controller):
-    def _trigger_server(self) -> None:
-        assert isinstance(self.server, asyncio.Server)
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()  # type: ignore[no-untyped-call]
 
 
 def _authenticator(
@@ -109,28 +93,6 @@ def smtp(ca: trustme.CA) -> Iterator[tuple[Mailbox, int]]:
         yield mailbox, controller.port
     finally:
         controller.stop()
-
-
-@contextlib.contextmanager
-def ftp_server(root: Path) -> Iterator[int]:
-    authorizer = DummyAuthorizer()
-    authorizer.add_user("vendor", FTP_PASSWORD, str(root), perm="elradfmw")
-    handler = type("Handler", (FTPHandler,), {"authorizer": authorizer})
-    server = FTPServer(("127.0.0.1", 0), handler)
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            server.serve_forever(timeout=0.01, blocking=False, handle_exit=False)
-        server.close_all()
-
-    thread = threading.Thread(target=loop)
-    thread.start()
-    try:
-        yield server.address[1]
-    finally:
-        stop.set()
-        thread.join(5)
 
 
 @pytest.fixture
@@ -181,7 +143,7 @@ def test_a_cron_run_fetches_imports_mails_and_never_leaks_a_secret(
     for sample in sample_files():
         shutil.copyfile(sample, remote / sample.name)
         os.utime(remote / sample.name, (HOUR_AGO, HOUR_AGO))
-    with ftp_server(remote) as ftp_port:
+    with ftp_server(remote, FTP_PASSWORD) as ftp_port:
         env = base_env(data_dir, emulator, ca_file, smtp_port)
         env["HUBSYNC_FETCH_URL"] = f"ftp://vendor@127.0.0.1:{ftp_port}/"
         env["HUBSYNC_FETCH_PASSWORD"] = FTP_PASSWORD

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import socket
@@ -16,8 +15,8 @@ from typing import Any
 
 import pytest
 import trustme
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from servers import PortZeroController
 
 from hubsync.errors import ConfigError, MailError
 from hubsync.mailer import SmtpSettings, build_message, check_smtp, send_mail, should_send
@@ -46,15 +45,6 @@ class Inbox:
         self.authenticated.append(bool(session.authenticated))
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
-
-
-class PortZeroController(Controller):
-    """aiosmtpd 1.4 pokes `self.port` to warm up the server; with port 0 use the bound port."""
-
-    def _trigger_server(self) -> None:
-        assert isinstance(self.server, asyncio.Server)
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()  # type: ignore[no-untyped-call]
 
 
 def _authenticator(
