@@ -312,9 +312,27 @@ def _profile_text(profiler: cProfile.Profile) -> str:
 # -- offline validate --------------------------------------------------------------------
 
 
+# The child reports its own peak (VmHWM of its own address space). The kernel's ru_maxrss
+# would not do: it keeps the high-water mark from before exec, i.e. of this forked
+# benchmark process with all its data, which inflated the first measurement to 542 MB.
+_CHILD = """
+import atexit, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(sys.argv[-1], "w") as out:
+        out.write(kib)
+atexit.register(_peak)
+sys.argv = sys.argv[:-1]
+from hubsync.cli import main
+main()
+"""
+
+
 def measure_validate(path: Path, rows: int, workdir: Path) -> ValidateMeasure:
     """`hubsync validate FILE` in a child process: wall time and the child's peak RSS."""
-    command = [sys.executable, "-c", "from hubsync.cli import main; main()", "validate", str(path)]
+    peak_file = workdir / "validate.peak"
+    command = [sys.executable, "-c", _CHILD, "validate", str(path), str(peak_file)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBSPOT_", "HUBSYNC_"))}
     output = workdir / "validate.out"
     with output.open("wb") as sink:
@@ -328,7 +346,8 @@ def measure_validate(path: Path, rows: int, workdir: Path) -> ValidateMeasure:
         seconds = time.perf_counter() - started
     text = output.read_text(encoding="utf-8", errors="replace")
     first = next((ln.strip() for ln in text.splitlines() if "rows →" in ln), text[:200])
-    return ValidateMeasure(rows, seconds, usage.ru_maxrss / 1024, proc.returncode, first)
+    peak_mb = int(peak_file.read_text()) / 1024 if peak_file.is_file() else usage.ru_maxrss / 1024
+    return ValidateMeasure(rows, seconds, peak_mb, proc.returncode, first)
 
 
 # -- the whole benchmark -----------------------------------------------------------------
