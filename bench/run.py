@@ -317,13 +317,13 @@ def _profile_text(profiler: cProfile.Profile) -> str:
 # benchmark process with all its data, which inflated the first measurement to 542 MB.
 _CHILD = """
 import atexit, sys
+PEAK_FILE = sys.argv.pop()
 def _peak():
     with open("/proc/self/status") as status:
         kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
-    with open(sys.argv[-1], "w") as out:
+    with open(PEAK_FILE, "w") as out:
         out.write(kib)
 atexit.register(_peak)
-sys.argv = sys.argv[:-1]
 from hubsync.cli import main
 main()
 """
@@ -346,7 +346,9 @@ def measure_validate(path: Path, rows: int, workdir: Path) -> ValidateMeasure:
         seconds = time.perf_counter() - started
     text = output.read_text(encoding="utf-8", errors="replace")
     first = next((ln.strip() for ln in text.splitlines() if "rows →" in ln), text[:200])
-    peak_mb = int(peak_file.read_text()) / 1024 if peak_file.is_file() else usage.ru_maxrss / 1024
+    if not peak_file.is_file():
+        raise RuntimeError(f"validate child wrote no peak memory: {proc.returncode}")
+    peak_mb = int(peak_file.read_text()) / 1024
     return ValidateMeasure(rows, seconds, peak_mb, proc.returncode, first)
 
 
