@@ -86,6 +86,7 @@ _STORNO_RE = re.compile(
 _STORNO_PREFIX_RE = re.compile(r"^(?:ST|SR)[-/]", re.IGNORECASE)
 _TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
 _COUNT_RE = re.compile(r"anzahl\s+(belege|positionen)\s*:?\s*(\d+)", re.IGNORECASE)
+BOOKING_YEARS_AHEAD = 10  # two-digit years up to today's + 10 are 20yy in booking dates
 TEMPLATE_FIELDS = ("anlage", "rechnungsnummer", "leistung", "kunde", "datum")
 
 
@@ -239,7 +240,8 @@ class _Reader:
             text = self.cell(row, role)
             if text:
                 try:
-                    dates[role] = parse_date(text, self.today)
+                    # Bookings lie near today, also in the next years: "02.01.27" is 2027.
+                    dates[role] = parse_date(text, self.today, years_ahead=BOOKING_YEARS_AHEAD)
                 except ValueError as exc:
                     message = f"invalid date {text!r}: {exc}"
                     self.fail(row, role, message, "date_invalid", _reason(exc, text))

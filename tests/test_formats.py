@@ -380,3 +380,10 @@ def test_plain_email_fast_path_agrees_with_email_validator(
     if any("placeholder" in p for p in problems):
         return  # placeholders are refused before any syntax check
     assert (valid == [address]) == (expected and len(tld) >= 2), address
+
+
+def test_two_digit_years_of_bookings_may_lie_in_the_next_years() -> None:
+    december = date(2026, 12, 15)
+    assert parse_date("02.01.27", december) == date(1927, 1, 2)  # a birth date
+    assert parse_date("02.01.27", december, years_ahead=10) == date(2027, 1, 2)  # a booking
+    assert parse_date("03.09.26", december, years_ahead=10) == date(2026, 9, 3)
