@@ -1,4 +1,4 @@
-"""Invoice-journal rows → `BookingDocument` records, and a document's HubSpot deal properties.
+"""Invoice-journal rows → `BookingDocument` records, with row errors, warnings and checksums.
 
 Reading is pure apart from iterating the `Table`. Lines with the same document number
 form one document (amounts and hours summed). A line is rejected with a `RowError`
@@ -18,8 +18,8 @@ a credit note: an ordinary deal with a negative amount.
 
 Order problem: a storno may arrive in an earlier export than its invoice (or the
 invoice is re-exported after the storno). This module only reports what one file says;
-`cancellation_targets()` names the originals. A storno is never a deal of its own: the
-planner moves the original's deal to the cancelled stage and sets `storniert_durch`
+`deal_fields.cancellation_targets()` names the originals. A storno is never a deal of its
+own: the planner moves the original's deal to the cancelled stage and sets `storniert_durch`
 (creating it from the storno's data when the invoice is not in HubSpot yet), and keeps
 any deal carrying `storniert_durch` cancelled when the invoice is imported later.
 """
@@ -27,12 +27,12 @@ any deal carrying `storniert_durch` cancelled when the invoice is imported later
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from hubsync.booking_columns import BOOKING_COLUMNS, BOOKING_ROLES, DATE_ROLES
 from hubsync.csvread import Row, Table
 from hubsync.formats import (
     FormatError,
@@ -45,37 +45,7 @@ from hubsync.formats import (
 )
 from hubsync.records import BookingDocument, Params, RowError, RowWarning, params
 
-# Normalized header alias → role. Order matters: when a file has several columns of one
-# role, the alias listed first wins and the others are reported as unmapped.
-BOOKING_COLUMNS: Mapping[str, str] = {
-    **dict.fromkeys(
-        ("rechnungsnr", "rechnungsnummer", "belegnr", "belegnummer", "buchungsnr")
-        + ("buchungsnummer", "dokumentnr", "dokumentnummer"),
-        "number",
-    ),
-    **dict.fromkeys(("rechnungsdatum", "belegdatum"), "invoice_date"),
-    # "Buchungsdatum" is last: in some systems it is the day the booking was made.
-    **dict.fromkeys(("leistungsdatum", "spieldatum", "datum", "buchungsdatum"), "service_date"),
-    "gebuchtam": "booked_at",
-    **dict.fromkeys(("kdnr", "kundennummer", "kundennr"), "customer_number"),
-    **dict.fromkeys(("kunde", "kundenname"), "customer_name"),
-    **dict.fromkeys(("email", "mail"), "email"),
-    **dict.fromkeys(("anlage", "platz", "court", "standort"), "facility"),
-    **dict.fromkeys(("leistung", "artikel", "beschreibung", "text"), "description"),
-    "beginn": "start",
-    "ende": "end",
-    **dict.fromkeys(("dauerstd", "dauer", "stunden", "std"), "hours"),
-    "netto": "net",
-    **dict.fromkeys(("ustsatz", "mwstsatz", "steuersatz"), "vat_rate"),
-    **dict.fromkeys(("ust", "mwst"), "vat"),
-    **dict.fromkeys(("brutto", "betrag", "gesamt", "summebrutto"), "gross"),
-    **dict.fromkeys(("zahlart", "zahlungsart"), "payment"),
-    "status": "status",
-}
-
-_ROLES = frozenset(BOOKING_COLUMNS.values())
-_DATE_ROLES = ("service_date", "invoice_date")
-_KEY_ROLES = _DATE_ROLES + ("gross", "customer_number", "customer_name", "email", "description")
+_KEY_ROLES = DATE_ROLES + ("gross", "customer_number", "customer_name", "email", "description")
 _SUMMED_ROLES = ("gross", "net", "vat", "hours")
 _NUMBER_RE = re.compile(r"^[A-Za-z]{0,6}[-/ ]?\d[A-Za-z0-9._/-]*$")
 _STORNO_RE = re.compile(
@@ -87,7 +57,6 @@ _STORNO_PREFIX_RE = re.compile(r"^(?:ST|SR)[-/]", re.IGNORECASE)
 _TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
 _COUNT_RE = re.compile(r"anzahl\s+(belege|positionen)\s*:?\s*(\d+)", re.IGNORECASE)
 BOOKING_YEARS_AHEAD = 10  # two-digit years up to today's + 10 are 20yy in booking dates
-TEMPLATE_FIELDS = ("anlage", "rechnungsnummer", "leistung", "kunde", "datum")
 
 
 @dataclass(frozen=True)
@@ -124,21 +93,13 @@ class _Line:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def is_booking_header(
-    normalized: Sequence[str], columns: Mapping[str, str] = BOOKING_COLUMNS
-) -> bool:
-    """True when the normalized header has a document number, a gross amount and a date."""
-    roles = {columns.get(name) for name in normalized}
-    return {"number", "gross"} <= roles and any(role in roles for role in _DATE_ROLES)
-
-
 def _columns(normalized: Sequence[str], aliases: Mapping[str, str]) -> dict[str, int]:
     """Role → column index; per role the column whose alias comes first in `aliases` wins."""
     rank = {alias: i for i, alias in enumerate(aliases)}
     found: dict[str, int] = {}
     for index, name in enumerate(normalized):
         role = aliases.get(name)
-        if role not in _ROLES:
+        if role not in BOOKING_ROLES:
             continue
         if role not in found or rank[name] < rank[normalized[found[role]]]:
             found[role] = index
@@ -191,7 +152,7 @@ class _Reader:
                 self.warnings.append(RowWarning(row.line, None, msg, "skipped"))
             return
         if not _NUMBER_RE.match(number):
-            if not any(self.cell(row, role) for role in _DATE_ROLES):
+            if not any(self.cell(row, role) for role in DATE_ROLES):
                 # Subtotals or "Übertrag" lines some exporters add: no date, no booking.
                 self.note_footer(row)
                 text = number[:40]
@@ -236,7 +197,7 @@ class _Reader:
         """One position line, or None after recording its RowError(s)."""
         ok = True
         dates: dict[str, date] = {}
-        for role in _DATE_ROLES:
+        for role in DATE_ROLES:
             text = self.cell(row, role)
             if text:
                 try:
@@ -448,78 +409,6 @@ def read_bookings(
         unmapped=unmapped,
         checksum_params=checksum_params,
     )
-
-
-def cancellation_targets(documents: Iterable[BookingDocument]) -> dict[str, str]:
-    """Original document number → number of the storno that cancels it (first one wins).
-
-    Stornos are not deals: the planner applies each entry to the original's deal (cancelled
-    stage, `storniert_durch`), whether or not the original is among `documents`.
-    """
-    targets: dict[str, str] = {}
-    for doc in documents:
-        if doc.cancels:
-            targets.setdefault(doc.cancels, doc.number)
-    return targets
-
-
-def check_name_template(template: str) -> None:
-    """Raise ValueError when the deal-name template uses a field other than TEMPLATE_FIELDS."""
-    try:
-        names = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
-    except ValueError as exc:
-        raise ValueError(f"invalid deal name template {template!r}: {exc}") from None
-    unknown = sorted(names - set(TEMPLATE_FIELDS))
-    if unknown:
-        allowed = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
-        raise ValueError(f"unknown field(s) {unknown} in deal name template; use {allowed}")
-
-
-def deal_properties(
-    doc: BookingDocument,
-    *,
-    name_template: str = "{anlage} – {rechnungsnummer}",
-    pipeline: str,
-    stage: str,
-    cancelled_stage: str,
-    cancelled_by: str | None = None,
-) -> dict[str, str]:
-    """HubSpot deal properties (all strings) for a document that is a deal.
-
-    `cancelled_by` (a storno number) sets `storniert_durch` and the cancelled stage. Raises
-    ValueError for a storno (`doc.cancels` set: see `cancellation_targets`) or a bad template.
-    """
-    if doc.cancels:
-        raise ValueError(f"{doc.number} cancels {doc.cancels}: a storno is not a deal")
-    check_name_template(name_template)
-    label = doc.facility or doc.description.split(" | ")[0].split(" (")[0].strip()
-    day = date.fromisoformat(doc.service_date)
-    fields = {
-        "anlage": label,
-        "rechnungsnummer": doc.number,
-        "leistung": doc.description,
-        "kunde": doc.customer_name or "",
-        "datum": day.strftime("%d.%m.%Y"),
-    }
-    name = " ".join(name_template.format_map(fields).split()).strip(" –-:|,")
-    props = {
-        "dealname": name or doc.number,
-        "amount": format_decimal(doc.amount),
-        # Noon UTC is the same calendar day from UTC−11 to UTC+11, Europe/Berlin included.
-        "closedate": f"{doc.service_date}T12:00:00Z",
-        "pipeline": pipeline,
-        "dealstage": cancelled_stage if doc.cancelled or cancelled_by else stage,
-        "rechnungsnummer": doc.number,
-    }
-    optional = {
-        "description": doc.description,
-        "anlage": doc.facility,
-        "kundennummer": doc.customer_number,
-        "buchungsstunden": None if doc.hours is None else format_decimal(doc.hours),
-        "storniert_durch": cancelled_by,
-    }
-    props |= {key: value for key, value in optional.items() if value}
-    return props
 
 
 def _reason(exc: ValueError, text: str) -> Params:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hubsync.bookings import is_booking_header
+from hubsync.booking_columns import is_booking_header
 from hubsync.csvread import Table, open_table
 from hubsync.errors import InputError
 from hubsync.mapping import Mapping

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from hubsync.bookings import cancellation_targets, deal_properties
 from hubsync.compare import same_value
 from hubsync.config import Settings
+from hubsync.deal_fields import cancellation_targets, deal_properties
 from hubsync.hubspot import HubSpotClient, HubSpotObject
 from hubsync.records import BookingDocument, RowError, params
 

@@ -8,16 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from hubsync.bookings import (
-    BOOKING_COLUMNS,
-    BookingBatch,
-    cancellation_targets,
-    check_name_template,
-    deal_properties,
-    is_booking_header,
-    read_bookings,
-)
+from hubsync.booking_columns import BOOKING_COLUMNS, is_booking_header
+from hubsync.bookings import BookingBatch, read_bookings
 from hubsync.csvread import normalize_header, open_table
+from hubsync.deal_fields import cancellation_targets, check_name_template, deal_properties
 from hubsync.records import BookingDocument
 
 DATA = Path(__file__).parent / "data"
