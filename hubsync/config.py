@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from dotenv import dotenv_values
 
+from hubsync.deal_fields import check_name_template
 from hubsync.errors import ConfigError
 
 T = TypeVar("T")
@@ -176,12 +177,9 @@ def load_settings(
         r.problems.append(f"HUBSYNC_MAPPING={mapping!r}: no such file.")
     template = r.text("HUBSYNC_DEAL_NAME", "{anlage} – {rechnungsnummer}") or ""
     try:
-        template.format(anlage="", rechnungsnummer="", leistung="", kunde="", datum="")
-    except (KeyError, IndexError, ValueError) as exc:
-        r.problems.append(
-            f"HUBSYNC_DEAL_NAME={template!r} is not valid ({exc}); fields: {{anlage}}, "
-            "{rechnungsnummer}, {leistung}, {kunde}, {datum}."
-        )
+        check_name_template(template)
+    except ValueError as exc:
+        r.problems.append(f"HUBSYNC_DEAL_NAME={template!r} is not valid: {exc}.")
     mail_to = tuple(a.strip() for a in (r.text("MAIL_TO") or "").split(",") if a.strip())
     smtp_host = r.text("SMTP_HOST")
     security = r.choice("SMTP_SECURITY", "starttls", ("starttls", "ssl", "none"))
