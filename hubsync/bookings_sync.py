@@ -69,8 +69,34 @@ def _split_name(name: str | None) -> dict[str, str]:
     return {"lastname": text} if text else {}
 
 
-def _resolve(run: Run, documents: list[BookingDocument]) -> dict[str, str]:
-    """Document number → contact id, creating guest contacts where only an e-mail is known."""
+def _create_guests(run: Run, guests: dict[str, dict[str, str]]) -> int:
+    """Create contacts for guests known only by e-mail; returns how many are new.
+
+    An upsert by e-mail, so safe to repeat. A dry run only pretends, so its preview of
+    the deals matches what the real run will do.
+    """
+    assert run.client is not None
+    if run.options.dry_run:
+        for email, props in guests.items():
+            run.directory.remember(f"planned:{email}", props)
+        return len(guests)
+    if not guests:
+        return 0
+    created = 0
+    result = run.client.upsert("contacts", "email", guests)
+    for obj in result.objects:
+        email = (obj.properties.get("email") or "").lower()
+        run.directory.remember(obj.id, {**guests.get(email, {}), **obj.properties})
+        created += 1 if obj.new else 0
+    for failure in result.failures:
+        # Its bookings stay without contact and are reported as such.
+        log.warning("guest contact %s rejected: %s", failure.key, failure.message)
+    return created
+
+
+def _resolve(run: Run, documents: list[BookingDocument]) -> tuple[dict[str, str], int]:
+    """Document number → contact id, creating guest contacts where only an e-mail is known;
+    also returns how many guest contacts were created."""
     assert run.client is not None
     directory = run.directory
     properties = _contact_properties(run)
@@ -92,19 +118,7 @@ def _resolve(run: Run, documents: list[BookingDocument]) -> dict[str, str]:
             if category and run.settings.contact_category:
                 props[category] = run.settings.contact_category
             guests[doc.email] = props
-    run.guests_created = 0
-    if guests and not run.options.dry_run:
-        result = run.client.upsert("contacts", "email", guests)
-        for obj in result.objects:
-            email = (obj.properties.get("email") or "").lower()
-            directory.remember(obj.id, {**guests.get(email, {}), **obj.properties})
-            run.guests_created += 1 if obj.new else 0
-        for failure in result.failures:
-            log.warning("guest contact %s rejected: %s", failure.key, failure.message)
-    elif guests:
-        run.guests_created = len(guests)
-        for email, props in guests.items():  # dry run: as if created
-            directory.remember(f"planned:{email}", props)
+    created = _create_guests(run, guests)
     resolved: dict[str, str] = {}
     for doc in documents:
         contact = None
@@ -114,7 +128,7 @@ def _resolve(run: Run, documents: list[BookingDocument]) -> dict[str, str]:
             contact = directory.by_email.get(doc.email)
         if contact is not None:
             resolved[doc.number] = contact
-    return resolved
+    return resolved, created
 
 
 def process_bookings(run: Run, item: Classified) -> FileOutcome:
@@ -138,7 +152,7 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
         deals = [d for d in documents if not d.cancels]
         return replace(outcome, deals_created=len(deals), warnings=tuple(warnings))
     run.progress(f"{item.path.name}: finding contacts of {len(documents)} documents")
-    resolved = _resolve(run, documents)
+    resolved, guests_created = _resolve(run, documents)
     # A storno's contact is its original's: tie them so the original counts as assigned.
     for doc in documents:
         if doc.cancels and doc.number in resolved:
@@ -170,7 +184,7 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
         deals_unchanged=len(plan.unchanged),
         deals_cancelled=plan.cancelled,
         unassigned=len(unassigned),
-        contacts_created=run.guests_created,
+        contacts_created=guests_created,
         warnings=tuple(warnings),
     )
     if run.options.dry_run:

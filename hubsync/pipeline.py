@@ -72,7 +72,6 @@ class Run:
         self.directory = ContactDirectory()
         self.schema: PortalSchema | None = None
         self.deals: dict[str, dict[str, str | None]] = {}  # deal id → properties seen this run
-        self.guests_created = 0  # contacts created from a booking file's e-mail column
         self.started = self.clock()
         self.settling: tuple[str, ...] = ()
 
