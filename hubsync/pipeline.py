@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hubsync.bookings_sync import adopt_unassigned, process_bookings
 from hubsync.classify import Classified, classify_inbox
 from hubsync.config import Settings
 from hubsync.contacts_sync import (
@@ -165,8 +166,6 @@ class Run:
             if item.kind is FileKind.CUSTOMERS:
                 outcome = self._customers(item)
             else:
-                from hubsync.bookings_sync import process_bookings
-
                 outcome = process_bookings(self, item)
             return self._finish(item, outcome)
         except InputError as exc:
@@ -240,8 +239,6 @@ class Run:
         """Hook for the booking stage: deals waiting for these customer numbers."""
         if not new_numbers or self.client is None:
             return
-        from hubsync.bookings_sync import adopt_unassigned
-
         adopt_unassigned(self, new_numbers)
 
     # outcomes -----------------------------------------------------------------------------
