@@ -155,15 +155,25 @@ def validate(files: tuple[Path, ...], mapping: Path | None, env_file: Path) -> N
 
 
 @main.command()
+@click.option(
+    "--facility",
+    "facilities",
+    multiple=True,
+    help="Also add this facility as an option of the category property (repeatable), "
+    "for exports whose facility column names other facilities.",
+)
 @_env_file
 @_verbose
 @handle_errors
-def setup(env_file: Path, verbose: int) -> None:
+def setup(facilities: tuple[str, ...], env_file: Path, verbose: int) -> None:
     """Create the HubSpot properties hubsync needs (idempotent; changes nothing else).
 
     Creates the property group "hubsync", the contact properties (kontaktkategorie with
     your facility as an option, kundennummer, the booking figures, the mapped custom
     fields) and the deal properties (rechnungsnummer, buchungsstunden, anlage, …).
+
+    \b
+        hubsync setup --facility "Soccerhalle Waiblingen"
     """
     from hubsync.schema import setup_portal
     from hubsync.services import open_client
@@ -171,7 +181,7 @@ def setup(env_file: Path, verbose: int) -> None:
     settings = _settings(env_file, None, verbose, frozenset({"token"}))
     with open_client(settings) as client:
         assert client is not None
-        done = setup_portal(client, settings)
+        done = setup_portal(client, settings, facilities=facilities)
     click.echo("\n".join(done) if done else "HubSpot portal already set up: nothing to do.")
 
 

@@ -160,7 +160,7 @@ def check_schema(
             if facility not in category.options:
                 problems.append(
                     f"{facility!r} is not an option of contact property "
-                    f"{settings.category_property!r}"
+                    f"{settings.category_property!r} (hubsync setup --facility {facility!r})"
                 )
     missing_deals = [s.name for s in DEAL_PROPERTIES if deals and s.name not in schema.deals]
     for spec in DEAL_PROPERTIES if deals else ():

@@ -59,7 +59,8 @@ def test_wrong_types_missing_options_and_stages_are_named_together(
     assert "contact property 'anzahl_buchungen' is of type string, expected number" in found
     assert "deal property 'buchungsstunden' is of type string, expected number" in found
     assert (
-        "'Soccerhalle Waiblingen' is not an option of contact property 'kontaktkategorie'" in found
+        "'Soccerhalle Waiblingen' is not an option of contact property 'kontaktkategorie' "
+        "(hubsync setup --facility 'Soccerhalle Waiblingen')" in found
     )
     assert any("'storniert' (HUBSYNC_DEAL_CANCELLED_STAGE)" in p for p in found)
     assert found[-1].startswith("Run `hubsync setup`")
@@ -79,3 +80,23 @@ def test_setup_adds_a_new_facility_option_and_changes_nothing_else(
     assert options == [FACILITY, "Soccerhalle Waiblingen"]
     assert {k for k in after if after[k] != before.get(k)} == {"kontaktkategorie"}
     assert setup_portal(client, settings, facilities=["Soccerhalle Waiblingen"]) == []
+
+
+def test_setup_cli_adds_facilities_named_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from hubsync.cli import main
+
+    with Emulator(with_hubsync_schema=True) as emulator:
+        env = {
+            "HUBSPOT_ACCESS_TOKEN": emulator.token,
+            "HUBSPOT_BASE_URL": emulator.url,
+            "HUBSYNC_CONTACT_CATEGORY": FACILITY,
+        }
+        args = ["setup", "--facility", "Soccerhalle Waiblingen", "--env-file", str(tmp_path / "x")]
+        result = CliRunner().invoke(main, args, env=env)
+        category = emulator.store.properties["contacts"]["kontaktkategorie"]
+        options = [o["value"] for o in category["options"]]
+
+    assert result.exit_code == 0, result.output
+    assert options == [FACILITY, "Soccerhalle Waiblingen"]
