@@ -4,7 +4,7 @@ The files look like `hubsync/demo_data`: Windows-1252, `;`, CRLF, German dates a
 amounts, the same columns (the journal with three preamble lines and a `Summe` footer),
 and a few percent dirty rows of the kinds real exports have. Everything is invented:
 e-mails only at example.com/.net/.org, phones only Bundesnetzagentur drama numbers
-(numbers never assigned to a subscriber, Amtsblatt 7/2021). The same seed always gives the same bytes.
+(never assigned to a subscriber, Amtsblatt 7/2021). The same seed gives the same bytes.
 
     uv run python bench/generate.py --customers 1000 --journal-lines 5000 OUT_DIR
 """
