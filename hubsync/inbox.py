@@ -155,8 +155,10 @@ class Inbox:
                     target = self.destination(target.parent, target.name, datetime.now(UTC))
                     continue
                 os.rename(source, target)
+                _owner_only(target)
                 return target
             os.unlink(source)
+            _owner_only(target)
             return target
 
     def prune(self, now: datetime, days: int) -> int:
@@ -177,6 +179,12 @@ class Inbox:
         if removed:
             log.info("retention: deleted %d files older than %d days", removed, days)
         return removed
+
+
+def _owner_only(path: Path) -> None:
+    """Archived exports hold personal data: readable by the owner only, where we may."""
+    with contextlib.suppress(OSError):
+        path.chmod(0o600)
 
 
 def _finished_at(path: Path) -> datetime:

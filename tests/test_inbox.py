@@ -270,3 +270,13 @@ def test_prune_horizon_is_measured_from_now(inbox: Inbox) -> None:
     assert inbox.prune(NOW, 90) == 1
     assert not just_old.exists()
     assert just_young.exists()
+
+
+def test_moved_exports_are_readable_by_the_owner_only(tmp_path: Path) -> None:
+    inbox = Inbox(tmp_path)
+    inbox.ensure()
+    source = inbox.inbox / "kunden.csv"
+    source.write_text("E-Mail\n")
+    source.chmod(0o644)
+    target = inbox.move(source, inbox.processed / "20261128T000000Z_kunden.csv")
+    assert target.stat().st_mode & 0o777 == 0o600
