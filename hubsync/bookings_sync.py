@@ -20,6 +20,7 @@ from hubsync.contacts_sync import lookup_contacts
 from hubsync.deals_sync import DEAL_READ, NUMBER, OPEN, apply_deals, plan_deals
 from hubsync.directory import CUSTOMER_NUMBER, CUSTOMER_NUMBERS
 from hubsync.figures_sync import refresh_figures
+from hubsync.progress import batches
 from hubsync.records import BookingDocument, RowError, RowWarning, params
 from hubsync.reports import hide_own_columns
 from hubsync.summary import FileKind, FileOutcome, FileStatus
@@ -151,12 +152,13 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
     if run.client is None or run.schema is None:
         deals = [d for d in documents if not d.cancels]
         return replace(outcome, deals_created=len(deals), warnings=tuple(warnings))
-    run.progress(f"{item.path.name}: finding contacts of {len(documents)} documents")
+    run.progress(f"{item.path.name}: finding contacts of {len(documents)} documents", 0)
     resolved, guests_created = _resolve(run, documents)
     # A storno's contact is its original's: tie them so the original counts as assigned.
     for doc in documents:
         if doc.cancels and doc.number in resolved:
             resolved.setdefault(doc.cancels, resolved[doc.number])
+    run.progress(f"{item.path.name}: reading {len(documents)} deals", batches(len(documents)))
     plan = plan_deals(
         documents,
         run.client,
@@ -189,11 +191,15 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
     )
     if run.options.dry_run:
         return outcome
-    run.progress(f"{item.path.name}: writing {len(plan.writes)} deals")
+    run.progress(f"{item.path.name}: writing {len(plan.writes)} deals", batches(len(plan.writes)))
     result = apply_deals(plan, run.client, run.deals)
     pairs = {(result.ids[n], contact) for n, contact in resolved.items() if n in result.ids}
     errors = [*outcome.errors, *result.errors]
-    run.progress(f"{item.path.name}: booking figures of {len({c for _, c in pairs})} contacts")
+    touched = len({c for _, c in pairs})
+    run.progress(
+        f"{item.path.name}: booking figures of {touched} contacts",
+        batches(touched, 1000) + batches(len(pairs), 2000) + batches(touched),
+    )
     errors += refresh_figures(run, pairs)
     return replace(outcome, errors=tuple(sorted(errors, key=lambda e: e.line)))
 

@@ -31,6 +31,7 @@ from hubsync.hubspot import HubSpotClient
 from hubsync.inbox import Inbox
 from hubsync.mapping import Mapping
 from hubsync.messages import locate
+from hubsync.progress import batches
 from hubsync.records import RowError
 from hubsync.reports import hide_own_columns, write_errors_csv, write_errors_txt
 from hubsync.schema import FIGURE_PROPERTIES, PortalSchema, check_schema, read_schema
@@ -50,7 +51,8 @@ class Collaborators:
 
     client: HubSpotClient | None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    progress: Callable[[str], None] = lambda text: None  # a terminal status line, if any
+    # A terminal progress bar, if any: the stage, and how many HubSpot calls it should take.
+    progress: Callable[[str, int], None] = lambda text, calls: None
 
 
 class Run:
@@ -161,7 +163,7 @@ class Run:
         if item.error is not None or item.table is None:
             error = item.error or InputError(item.path.name, "unreadable", reason="unreadable")
             return self._finish_bad_file(item, error)
-        self.progress(f"{item.path.name}: {item.kind}")
+        self.progress(f"{item.path.name}: reading the file", 0)
         try:
             if item.kind is FileKind.CUSTOMERS:
                 outcome = self._customers(item)
@@ -197,7 +199,10 @@ class Run:
         facilities = {r.facility for r in batch.records if r.facility}
         check_schema(self.schema, self.settings, self.mapping, facilities=facilities, deals=False)
         options = self.contact_options()
-        self.progress(f"{item.path.name}: reading {len(batch.records)} contacts from HubSpot")
+        self.progress(
+            f"{item.path.name}: reading {len(batch.records)} contacts from HubSpot",
+            2 * batches(len(batch.records)),  # by customer number, then by e-mail
+        )
         plan = plan_contacts(batch.records, self.client, self.directory, self.mapping, options)
         counts = replace(
             base,
@@ -211,7 +216,7 @@ class Run:
             preview_contacts(plan, self.directory)
             return counts
         writes = len(plan.creates) + len(plan.updates)
-        self.progress(f"{item.path.name}: writing {writes} contacts")
+        self.progress(f"{item.path.name}: writing {writes} contacts", batches(writes))
         result = apply_contacts(plan, self.client, self.directory)
         self.after_contacts(result.new_numbers)
         errors = sorted((*base.errors, *result.errors), key=lambda e: e.line)
