@@ -175,13 +175,15 @@ def setup(facilities: tuple[str, ...], env_file: Path, verbose: int) -> None:
     \b
         hubsync setup --facility "Soccerhalle Waiblingen"
     """
+    from hubsync.mapping import load_mapping
     from hubsync.schema import setup_portal
     from hubsync.services import open_client
 
     settings = _settings(env_file, None, verbose, frozenset({"token"}))
     with open_client(settings) as client:
         assert client is not None
-        done = setup_portal(client, settings, facilities=facilities)
+        mapping = load_mapping(settings.mapping_file)
+        done = setup_portal(client, settings, facilities=facilities, mapping=mapping)
     click.echo("\n".join(done) if done else "HubSpot portal already set up: nothing to do.")
 
 

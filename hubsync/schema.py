@@ -102,6 +102,35 @@ def contact_specs(settings: Settings) -> tuple[PropertySpec, ...]:
     return (category_spec(settings), *HUBSYNC_CONTACT_PROPERTIES, *mapped)
 
 
+# HubSpot type and field type for a property the mapping file adds, by the column's kind.
+_KIND_TYPES = {
+    "date": ("date", "date"),
+    "datetime_date": ("date", "date"),
+    "number": ("number", "number"),
+    "bool": ("bool", "booleancheckbox"),
+    "phone": ("string", "phonenumber"),
+    "mobile": ("string", "phonenumber"),
+}
+
+
+def mapped_specs(mapping: Mapping, known: Iterable[str]) -> tuple[PropertySpec, ...]:
+    """Specs for the properties a mapping file maps columns to that hubsync does not
+    define itself: `setup` creates them when the portal lacks them ("the more fields,
+    the better"). Only for creating: a portal's own property keeps its type."""
+    taken = set(known)
+    specs: dict[str, PropertySpec] = {}
+    for field in mapping.contact_fields.values():
+        if field.kind == "facility" or field.property in taken:
+            continue
+        if field.property.startswith("hs_"):
+            continue  # HubSpot's own namespace: never created by an integration
+        kind_type, field_type = _KIND_TYPES.get(field.kind, ("string", "text"))
+        specs.setdefault(
+            field.property, PropertySpec(field.property, field.property, kind_type, field_type)
+        )
+    return tuple(specs.values())
+
+
 @dataclass(frozen=True)
 class PortalSchema:
     """What the portal has, read once per run (3 calls)."""
@@ -200,15 +229,22 @@ def _pipeline_problems(pipelines: tuple[Pipeline, ...], settings: Settings) -> l
 
 
 def setup_portal(
-    client: HubSpotClient, settings: Settings, *, facilities: Iterable[str] = ()
+    client: HubSpotClient,
+    settings: Settings,
+    *,
+    facilities: Iterable[str] = (),
+    mapping: Mapping | None = None,
 ) -> list[str]:
     """Create the group, every missing property and facility option; returns what it did.
 
+    With a `mapping`, properties its file maps columns to are created too, when missing.
     Idempotent: a second call changes nothing and returns an empty list.
     """
     done: list[str] = []
     wanted = [f for f in [settings.contact_category, *facilities] if f]
-    for object_type, specs in (("contacts", contact_specs(settings)), ("deals", DEAL_PROPERTIES)):
+    own = contact_specs(settings)
+    extra = mapped_specs(mapping, (s.name for s in own)) if mapping is not None else ()
+    for object_type, specs in (("contacts", (*own, *extra)), ("deals", DEAL_PROPERTIES)):
         existing = client.properties(object_type)
         missing = [s for s in specs if s.name not in existing]
         if missing and GROUP not in client.groups(object_type):

@@ -100,3 +100,31 @@ def test_setup_cli_adds_facilities_named_on_the_command_line(tmp_path: Path) -> 
 
     assert result.exit_code == 0, result.output
     assert options == [FACILITY, "Soccerhalle Waiblingen"]
+
+
+def test_setup_creates_the_properties_a_mapping_file_adds(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from hubsync.cli import main
+
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(
+        "[contacts.columns]\n"
+        '"Lieblingsplatz" = "lieblingsplatz"\n'
+        '"Mitglied bis" = { property = "mitglied_bis", kind = "date" }\n',
+        encoding="utf-8",
+    )
+    with Emulator(with_hubsync_schema=True) as emulator:
+        env = {
+            "HUBSPOT_ACCESS_TOKEN": emulator.token,
+            "HUBSPOT_BASE_URL": emulator.url,
+            "HUBSYNC_CONTACT_CATEGORY": FACILITY,
+            "HUBSYNC_MAPPING": str(mapping),
+        }
+        result = CliRunner().invoke(main, ["setup", "--env-file", str(tmp_path / "x")], env=env)
+        props = emulator.store.properties["contacts"]
+        created = {name: props[name]["type"] for name in ("lieblingsplatz", "mitglied_bis")}
+
+    assert result.exit_code == 0, result.output
+    assert created == {"lieblingsplatz": "string", "mitglied_bis": "date"}
+    assert "contacts: property 'lieblingsplatz' (string) created" in result.output
