@@ -8,11 +8,17 @@ shared family mailbox, and the later row goes to review instead of being importe
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
+import itertools
+import multiprocessing
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from hubsync.csvread import Table
+from hubsync.csvread import Row, Table
 from hubsync.customer_rows import Column, ParsedRow, RowParser
 from hubsync.errors import InputError
 from hubsync.mapping import Mapping
@@ -44,18 +50,28 @@ class CustomerBatch:
 
 
 def read_customers(
-    table: Table, mapping: Mapping, *, category: str | None, today: date, keep: bool = True
+    table: Table,
+    mapping: Mapping,
+    *,
+    category: str | None,
+    today: date,
+    keep: bool = True,
+    workers: int | None = None,
 ) -> CustomerBatch:
     """Read every customer row of `table` into records keyed by e-mail, merging duplicates.
 
     With `keep=False` (`hubsync validate`) no records are kept: per e-mail only the line
     and first name of its first row are remembered, as small integers, so a million-row
     file is checked in constant memory per contact; `contacts` still counts them, and a
-    shared-mailbox review names the other line (not the other person).
+    shared-mailbox review names the other line (not the other person). Rows of a large
+    file are then parsed on `workers` processes (default: one per core).
     Raises InputError when the file has no e-mail column at all.
     """
     if not keep:
-        return _check_customers(table, mapping, category=category, today=today)
+        if workers is None:
+            large = Path(table.info.path).stat().st_size >= PARALLEL_FROM_BYTES
+            workers = (os.cpu_count() or 1) if large else 1
+        return _check_customers(table, mapping, category=category, today=today, workers=workers)
     stream = _RowStream(table, mapping, category, today)
     groups: dict[str, list[ParsedRow]] = {}
     reviews: list[RowError] = []
@@ -138,47 +154,116 @@ class _RowStream:
                 yield parsed, parser
 
 
+# One accepted row as `validate` needs it: line, e-mail, first-name key, e-mail column.
+_Accepted = tuple[int, str, str, str | None]
+_Chunk = tuple[list[_Accepted], list[RowError], list[RowWarning]]
+CHUNK_ROWS = 2_000
+PARALLEL_FROM_BYTES = 20_000_000  # smaller files are read faster than processes start
+
+
+def _parse_chunk(
+    rows: list[Row],
+    header: tuple[str, ...],
+    columns: tuple[Column, ...],
+    category: str | None,
+    today: date,
+) -> _Chunk:
+    """Parse rows (in a worker process, for large files): accepted rows and row problems."""
+    accepted: list[_Accepted] = []
+    errors: list[RowError] = []
+    warnings: list[RowWarning] = []
+    for row in rows:
+        parser = RowParser(row, header, category, today)
+        parsed = parser.parse(columns)
+        errors += parser.errors
+        warnings += parser.warnings
+        if parsed is not None:
+            accepted.append((parsed.line, parsed.email, parsed.first_key, parser.email_column))
+    return accepted, errors, warnings
+
+
+def _chunks(
+    table: Table, columns: tuple[Column, ...], category: str | None, today: date, workers: int
+) -> Iterator[tuple[int, _Chunk]]:
+    """(rows, parsed chunk) in file order; spread over `workers` processes when > 1.
+
+    The file is read here and parsed there: parsing (phone numbers, e-mails, dates) is
+    what costs, and results are consumed in submission order, so the outcome is the
+    same as reading sequentially.
+    """
+    data = (row for row in table.rows() if not row.footer)
+    header = table.info.header
+    pieces = iter(lambda: list(itertools.islice(data, CHUNK_ROWS)), [])
+    if workers <= 1:
+        for piece in pieces:
+            yield len(piece), _parse_chunk(piece, header, columns, category, today)
+        return
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: collections.deque[tuple[int, concurrent.futures.Future[_Chunk]]] = (
+            collections.deque()
+        )
+        for piece in pieces:
+            job = pool.submit(_parse_chunk, piece, header, columns, category, today)
+            pending.append((len(piece), job))
+            if len(pending) > 2 * workers:  # bounded: memory stays flat
+                count, done = pending.popleft()
+                yield count, done.result()
+        while pending:
+            count, done = pending.popleft()
+            yield count, done.result()
+
+
 def _check_customers(
-    table: Table, mapping: Mapping, *, category: str | None, today: date
+    table: Table, mapping: Mapping, *, category: str | None, today: date, workers: int = 1
 ) -> CustomerBatch:
     """`read_customers(keep=False)`: the same errors, warnings, reviews and counts."""
-    stream = _RowStream(table, mapping, category, today)
+    columns = _columns(table, mapping)
     # hash(e-mail) → (line << 32) | hash(first name) & 0xFFFFFFFF: two ints per contact.
     seen: dict[int, int] = {}
+    errors: list[RowError] = []
+    warnings: list[RowWarning] = []
     reviews: list[RowError] = []
     merges: list[tuple[int, int]] = []
-    for parsed, parser in stream:
-        key = hash(parsed.email)
-        first = hash(parsed.first_key) & 0xFFFFFFFF if parsed.first_key else 0
-        kept = seen.get(key)
-        if kept is None:
-            seen[key] = (parsed.line << 32) | first
-            continue
-        kept_line, kept_first = kept >> 32, kept & 0xFFFFFFFF
-        if not first or not kept_first or first == kept_first:
-            merges.append((parsed.line, kept_line))
-            if not kept_first and first:
-                seen[key] = (kept_line << 32) | first
-            continue
-        reviews.append(
-            RowError(
-                parsed.line,
-                parser.email_column,
-                f"same e-mail {parsed.email} as line {kept_line} but a different first name: "
-                f"probably a shared (family) mailbox. Not imported; give this person an own "
-                f"e-mail address in the booking system or enter the contact by hand.",
-                "shared_mailbox",
-                params(email=parsed.email, other_line=kept_line, other_name="", other_number=""),
+    rows = 0
+    for count, (accepted, chunk_errors, chunk_warnings) in _chunks(
+        table, columns, category, today, workers
+    ):
+        rows += count
+        errors += chunk_errors
+        warnings += chunk_warnings
+        for line, email, first_key, email_column in accepted:
+            key = hash(email)
+            first = hash(first_key) & 0xFFFFFFFF if first_key else 0
+            kept = seen.get(key)
+            if kept is None:
+                seen[key] = (line << 32) | first
+                continue
+            kept_line, kept_first = kept >> 32, kept & 0xFFFFFFFF
+            if not first or not kept_first or first == kept_first:
+                merges.append((line, kept_line))
+                if not kept_first and first:
+                    seen[key] = (kept_line << 32) | first
+                continue
+            reviews.append(
+                RowError(
+                    line,
+                    email_column,
+                    f"same e-mail {email} as line {kept_line} but a different first name: "
+                    f"probably a shared (family) mailbox. Not imported; give this person an "
+                    f"own e-mail address in the booking system or enter the contact by hand.",
+                    "shared_mailbox",
+                    params(email=email, other_line=kept_line, other_name="", other_number=""),
+                )
             )
-        )
     return CustomerBatch(
         records=(),
-        errors=tuple(stream.errors),
-        warnings=tuple(stream.warnings),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
         reviews=tuple(reviews),
         merges=tuple(merges),
         unmapped=mapping.unmapped(table.info.header),
-        rows=stream.rows,
+        rows=rows,
         contacts=len(seen),
     )
 

@@ -294,3 +294,36 @@ def test_file_without_email_column_is_rejected() -> None:
 )
 def test_name_key(name: str, key: str) -> None:
     assert name_key(name) == key
+
+
+def test_validate_on_several_processes_reports_exactly_what_one_process_does(
+    tmp_path: Path,
+) -> None:
+    """Large files are parsed on worker processes; the outcome must not change."""
+    source = DEMO / CP1252
+    mapping = load_mapping(None)
+    lines = source.read_bytes().split(b"\r\n")
+    header, rows = lines[0], [r for r in lines[1:] if r]
+    body = []
+    for copy in range(60):  # 60 copies: distinct contacts, the same kinds of problems
+        for row in rows:
+            body.append(row.replace(b"@example", b"+%d@example" % copy))
+    path = tmp_path / "kunden_gross.csv"
+    path.write_bytes(b"\r\n".join([header, *body]) + b"\r\n")
+    table = open_table(path, mapping.known_columns("customers"))
+
+    def run(workers: int) -> CustomerBatch:
+        return read_customers(
+            table, mapping, category=None, today=TODAY, keep=False, workers=workers
+        )
+
+    one, two = run(1), run(2)
+    assert one.rows == 41 * 60 > 2_000  # more than one chunk
+    assert (one.errors, one.warnings, one.reviews, one.merges, one.contacts) == (
+        two.errors,
+        two.warnings,
+        two.reviews,
+        two.merges,
+        two.contacts,
+    )
+    assert one.reviews and one.merges and one.errors
