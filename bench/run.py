@@ -13,6 +13,7 @@ Not a test: nothing here asserts; targets are reported as met or missed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import io
@@ -110,9 +111,10 @@ class RunMeasure:
 class ValidateMeasure:
     rows: int
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the validate process itself (VmHWM)
     exit_code: int
     first_line: str
+    all_processes_mb: float = 0.0  # with its worker processes: largest sampled sum of PSS
 
     @property
     def rows_per_second(self) -> float:
@@ -329,6 +331,28 @@ main()
 """
 
 
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (from /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo += [int(c) for c in task.read_text().split()]
+    return found
+
+
+def _pss_kib(pids: list[int]) -> int:
+    """Proportional set size of these processes together: shared pages counted once."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, StopIteration, ValueError):
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            total += int(next(line.split()[1] for line in rollup if line.startswith("Pss:")))
+    return total
+
+
 def measure_validate(path: Path, rows: int, workdir: Path) -> ValidateMeasure:
     """`hubsync validate FILE` in a child process: wall time and the child's peak RSS."""
     peak_file = workdir / "validate.peak"
@@ -340,16 +364,19 @@ def measure_validate(path: Path, rows: int, workdir: Path) -> ValidateMeasure:
         with subprocess.Popen(
             command, stdout=sink, stderr=subprocess.STDOUT, cwd=workdir, env=env
         ) as proc:
-            # wait4 gives this child's own rusage (RUSAGE_CHILDREN would mix in others).
-            _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
+            # Sample the memory of the child and its workers while it runs.
+            biggest = 0
+            while proc.poll() is None:
+                biggest = max(biggest, _pss_kib(_tree(proc.pid)))
+                time.sleep(0.2)
+            status = proc.returncode
         seconds = time.perf_counter() - started
     text = output.read_text(encoding="utf-8", errors="replace")
     first = next((ln.strip() for ln in text.splitlines() if "rows →" in ln), text[:200])
     if not peak_file.is_file():
         raise RuntimeError(f"validate child wrote no peak memory: {proc.returncode}")
     peak_mb = int(peak_file.read_text()) / 1024
-    return ValidateMeasure(rows, seconds, peak_mb, proc.returncode, first)
+    return ValidateMeasure(rows, seconds, peak_mb, status, first, biggest / 1024)
 
 
 # -- the whole benchmark -----------------------------------------------------------------
@@ -448,8 +475,8 @@ def targets(report: Report) -> list[tuple[str, str, bool]]:
         found.append(
             (
                 f"validate {v.rows:,} rows: ≤ {MAX_VALIDATE_MB:.0f} MB peak",
-                f"{v.peak_mb:.0f} MB",
-                v.peak_mb <= MAX_VALIDATE_MB,
+                f"{max(v.peak_mb, v.all_processes_mb):.0f} MB",
+                max(v.peak_mb, v.all_processes_mb) <= MAX_VALIDATE_MB,
             )
         )
     return found
@@ -499,10 +526,10 @@ def render(report: Report) -> str:
             "",
             "## Offline `hubsync validate`",
             "",
-            "| rows | wall s | rows / s | peak RSS MB | exit |",
-            "|--:|--:|--:|--:|--:|",
+            "| rows | wall s | rows / s | peak MB (process) | peak MB (with workers, PSS) | exit |",
+            "|--:|--:|--:|--:|--:|--:|",
             f"| {v.rows:,} | {v.seconds:.1f} | {v.rows_per_second:,.0f} | {v.peak_mb:.0f} "
-            f"| {v.exit_code} |",
+            f"| {v.all_processes_mb:.0f} | {v.exit_code} |",
             "",
             f"`{v.first_line}`",
         ]
