@@ -110,12 +110,12 @@ def _resolve(run: Run, documents: list[BookingDocument]) -> tuple[dict[str, str]
     emails = [d.email for d in unresolved if d.email]
     lookup_contacts(run.client, directory, emails=emails, properties=properties)
     guests: dict[str, dict[str, str]] = {}
+    category = run.contact_options().category_property
     for doc in unresolved:
         if doc.email and doc.email not in directory.by_email and doc.email not in guests:
             props = {"email": doc.email, **_split_name(doc.customer_name)}
             if doc.customer_number:
                 props[CUSTOMER_NUMBER] = doc.customer_number
-            category = run.contact_options().category_property
             if category and run.settings.contact_category:
                 props[category] = run.settings.contact_category
             guests[doc.email] = props
