@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from snapshots import differences
 
 from hubsync.config import Settings
 from hubsync.demo import sample_files
@@ -88,22 +89,6 @@ def storno_first(*runs: int) -> Schedule:
 STORNO_FIRST = storno_first(0, 1, 1)  # the storno before its invoice; the invoice again
 STORNO_AGAIN = storno_first(0, 1, 0)  # the storno's file imported again after the invoice
 STORNO_LAST = rest_then("ST-2026-0031", "ST-2026-0032")  # both stornos after their invoices
-
-
-def differences(actual: dict[str, Any], expected: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """(kind, key, property, actual, expected) for every difference of two snapshots."""
-    found: list[tuple[Any, ...]] = []
-    for kind in ("contacts", "deals"):
-        for key in sorted(actual[kind].keys() | expected[kind].keys()):
-            mine, theirs = actual[kind].get(key, {}), expected[kind].get(key, {})
-            for name in sorted(mine.keys() | theirs.keys()):
-                if mine.get(name) != theirs.get(name):
-                    found.append((kind, key, name, mine.get(name), theirs.get(name)))
-    extra = set(actual["associations"]) ^ set(expected["associations"])
-    found += [("association", *pair) for pair in sorted(extra)]
-    if len(actual["associations"]) != len(set(actual["associations"])):
-        found.append(("association", "duplicates"))
-    return found
 
 
 def import_schedule(schedule: Schedule, data_dir: Path) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from snapshots import differences
 
 from hubsync.config import Settings
 from hubsync.demo import sample_files
@@ -211,19 +212,6 @@ def contact_with_number(snapshot: dict[str, Any], number: str) -> dict[str, str]
     contacts: dict[str, dict[str, str]] = snapshot["contacts"]
     (contact,) = [c for c in contacts.values() if c.get("kundennummer") == number]
     return contact
-
-
-def differences(actual: dict[str, Any], expected: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """(kind, key, property, actual, expected) for every difference of two snapshots."""
-    found: list[tuple[Any, ...]] = []
-    for kind in ("contacts", "deals"):
-        for key in sorted(actual[kind].keys() | expected[kind].keys()):
-            mine, theirs = actual[kind].get(key, {}), expected[kind].get(key, {})
-            for name in sorted(mine.keys() | theirs.keys()):
-                if mine.get(name) != theirs.get(name):
-                    found.append((kind, key, name, mine.get(name), theirs.get(name)))
-    extra = set(actual["associations"]) ^ set(expected["associations"])
-    return found + [("association", *pair) for pair in sorted(extra)]
 
 
 def contact_of(snapshot: dict[str, Any], deal: str) -> list[str]:

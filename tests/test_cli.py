@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import os
 import shutil
 import socket
@@ -40,19 +39,6 @@ DRY_RUN_NO_TOKEN = (
     "DRY RUN: nothing was written, moved or mailed. No HubSpot token: the files were only "
     "validated.\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The CLI configures the root logger; give the next test a clean one."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 @pytest.fixture

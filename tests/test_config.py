@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,6 @@ from hubsync.errors import ConfigError
 DATA = Path(__file__).parent / "data"
 FACILITY = "McArena Schorndorf"
 UUID_TOKEN = "6f1c2a4e-93b1-4d7e-b0a5-2c8e9f4d1a37"
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The CLI configures the root logger; give the next test a clean one."""
-    import logging
-
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 def write_env(path: Path, text: str) -> Path:
