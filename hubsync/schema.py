@@ -159,6 +159,11 @@ _TYPE_FITS = {
 }
 
 
+def _fits(prop: PropertyDef, spec: PropertySpec) -> bool:
+    """Whether the portal's property can hold what hubsync writes for `spec`."""
+    return prop.type in _TYPE_FITS.get(spec.type, {spec.type})
+
+
 def check_schema(
     schema: PortalSchema,
     settings: Settings,
@@ -179,7 +184,7 @@ def check_schema(
         elif prop.read_only and name != "hs_additional_emails":
             # HubSpot may manage secondary e-mails itself: then they are left out, not fatal.
             problems.append(f"contact property {name!r} is read-only in HubSpot; map it elsewhere")
-        elif spec is not None and prop.type not in _TYPE_FITS.get(spec.type, {spec.type}):
+        elif spec is not None and not _fits(prop, spec):
             problems.append(
                 f"contact property {name!r} is of type {prop.type}, expected {spec.type}"
             )
@@ -194,7 +199,7 @@ def check_schema(
     missing_deals = [s.name for s in DEAL_PROPERTIES if deals and s.name not in schema.deals]
     for spec in DEAL_PROPERTIES if deals else ():
         prop = schema.deals.get(spec.name)
-        if prop is not None and prop.type not in _TYPE_FITS.get(spec.type, {spec.type}):
+        if prop is not None and not _fits(prop, spec):
             problems.append(
                 f"deal property {spec.name!r} is of type {prop.type}, expected {spec.type}"
             )
