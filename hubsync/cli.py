@@ -144,11 +144,16 @@ def validate(files: tuple[Path, ...], mapping: Path | None, env_file: Path) -> N
     \b
         hubsync validate kunden.csv rechnungsausgangsjournal.csv
     """
+    from hubsync.clock import utc_now
     from hubsync.validate import validate_files
 
     settings = load_settings(env_file, data_dir=Path("."))
     text, ok = validate_files(
-        files, mapping or settings.mapping_file, settings, language=settings.language
+        files,
+        mapping or settings.mapping_file,
+        settings,
+        today=utc_now().date(),  # the date a run now would read the file on (UTC, as `run`)
+        language=settings.language,
     )
     click.echo(text)
     sys.exit(int(ExitCode.OK if ok else ExitCode.REJECTED))

@@ -17,11 +17,12 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 from urllib.parse import unquote, urlsplit
 
+from hubsync.clock import utc_now
 from hubsync.errors import ConfigError, FetchError
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,6 @@ _DEFAULT_PORTS: dict[str, int] = {"ftp": 21, "ftps": 21, "sftp": 22}
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:@/]*):.*@", re.DOTALL)
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9._ \-äöüÄÖÜß]")
 _UNSAFE_REMOTE = re.compile(r"[/\x00\r\n]")
-
-
-def now_utc() -> datetime:
-    """The current time, timezone-aware (UTC)."""
-    return datetime.now(UTC)
 
 
 def mask_url(url: str) -> str:
@@ -216,7 +212,7 @@ def fetch(
     settings: FetchSettings,
     inbox: Path,
     *,
-    clock: Callable[[], datetime] = now_utc,
+    clock: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchResult:
     """Download every settled remote `*.csv` into `inbox`, then move it to `processed/` on

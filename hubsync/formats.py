@@ -37,7 +37,7 @@ _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
-def parse_date(text: str, today: date | None = None, *, years_ahead: int = 0) -> date:
+def parse_date(text: str, today: date, *, years_ahead: int = 0) -> date:
     """Parse dd.mm.yyyy, d.m.yyyy, dd.mm.yy, yyyy-mm-dd, each optionally followed by hh:mm[:ss].
 
     Two-digit years up to today's two-digit year + `years_ahead` are 20yy, later ones
@@ -50,7 +50,7 @@ def parse_date(text: str, today: date | None = None, *, years_ahead: int = 0) ->
     if match := _DMY.fullmatch(value):
         day, month, year = int(match[1]), int(match[2]), int(match[3])
         if len(match[3]) == 2:
-            pivot = (today or date.today()).year % 100 + years_ahead
+            pivot = today.year % 100 + years_ahead
             year += 1900 if year > pivot else 2000
     elif match := _ISO.fullmatch(value):
         year, month, day = int(match[1]), int(match[2]), int(match[3])

@@ -134,7 +134,7 @@ class Inbox:
             counter += 1
         return candidate
 
-    def move(self, source: Path, target: Path) -> Path:
+    def move(self, source: Path, target: Path, now: datetime) -> Path:
         """Move `source` to `target` without ever overwriting; returns the final path.
 
         A hard link fails if the target exists (unlike rename), which makes the no-
@@ -145,14 +145,14 @@ class Inbox:
             try:
                 os.link(source, target)
             except FileExistsError:
-                target = self.destination(target.parent, target.name, datetime.now(UTC))
+                target = self.destination(target.parent, target.name, now)
                 continue
             except OSError as exc:
                 if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP):
                     raise
                 # Filesystems without hard links: check-then-rename is the best we have.
                 if target.exists():
-                    target = self.destination(target.parent, target.name, datetime.now(UTC))
+                    target = self.destination(target.parent, target.name, now)
                     continue
                 os.rename(source, target)
                 _owner_only(target)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from hubsync.bookings_sync import adopt_unassigned, process_bookings
 from hubsync.classify import Classified, classify_inbox
+from hubsync.clock import utc_now
 from hubsync.config import Settings
 from hubsync.contacts_sync import (
     ContactOptions,
@@ -50,7 +51,7 @@ class Collaborators:
     """What a run talks to; each may be absent (no token → validate only)."""
 
     client: HubSpotClient | None
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    clock: Callable[[], datetime] = utc_now
     # A terminal progress bar, if any: the stage, and how many HubSpot calls it should take.
     progress: Callable[[str, int], None] = lambda text, calls: None
 
@@ -264,7 +265,7 @@ class Run:
         target = self.inbox.destination(self.inbox.errorprocessed, item.path.name, now)
         report = target.with_name(target.name + ".errors.txt")
         write_errors_txt(report, item.path.name, locate(rejected, self.settings.language))
-        final = self.inbox.move(item.path, target)
+        final = self.inbox.move(item.path, target, now)
         return replace(
             outcome,
             destination=self._relative(final),
@@ -277,13 +278,13 @@ class Run:
         now = self.clock()
         if not outcome.errors:
             target = self.inbox.destination(self.inbox.processed, item.path.name, now)
-            final = self.inbox.move(item.path, target)
+            final = self.inbox.move(item.path, target, now)
             return replace(outcome, status=FileStatus.PROCESSED, destination=self._relative(final))
         target = self.inbox.destination(self.inbox.errorprocessed, item.path.name, now)
         report = target.with_name(target.name + ".errors.csv")
         assert item.table is not None
         write_errors_csv(report, item.table, outcome.errors, language=self.settings.language)
-        final = self.inbox.move(item.path, target)
+        final = self.inbox.move(item.path, target, now)
         return replace(
             outcome,
             status=FileStatus.ERRORPROCESSED,

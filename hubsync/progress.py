@@ -32,6 +32,7 @@ class ProgressLine:
         self.expected = 0  # calls this stage should take; 0 = unknown
         self.start = 0  # calls made before this stage
         self._stop = threading.Event()
+        self._lock = threading.Lock()  # the ticker thread and `update` both draw
         self._thread = threading.Thread(target=self._loop, name="hubsync-progress", daemon=True)
 
     @staticmethod
@@ -42,6 +43,7 @@ class ProgressLine:
         self.start = self.calls()
         self.expected = expected_calls
         self.text = text
+        self._draw()  # a new stage shows at once, not at the next tick
 
     def line(self) -> str:
         calls = self.calls()
@@ -53,9 +55,9 @@ class ProgressLine:
         return f"[{bar}] {share:4.0%} {self.text} · {calls} HubSpot calls"
 
     def _draw(self) -> None:
-        line = self.line()
-        self.stream.write("\r\x1b[2K" + line[:120])
-        self.stream.flush()
+        with self._lock:
+            self.stream.write("\r\x1b[2K" + self.line()[:120])
+            self.stream.flush()
 
     def _loop(self) -> None:
         while not self._stop.wait(0.25):
@@ -68,5 +70,6 @@ class ProgressLine:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.stream.write("\r\x1b[2K")
-        self.stream.flush()
+        with self._lock:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()

@@ -104,11 +104,15 @@ def _validate_file(
 
 
 def validate_files(
-    paths: Sequence[Path], mapping_file: Path | None, settings: Settings, *, language: str = "de"
+    paths: Sequence[Path],
+    mapping_file: Path | None,
+    settings: Settings,
+    *,
+    today: date,
+    language: str = "de",
 ) -> tuple[str, bool]:
-    """Validate every file; returns the report text and whether all were clean."""
+    """Validate every file as a run on `today` would; returns the report and if all were clean."""
     mapping = load_mapping(mapping_file)
-    today = date.today()
     report: list[str] = []
     ok = True
     for path in paths:

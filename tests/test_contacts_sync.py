@@ -6,14 +6,13 @@ store is seeded with contacts as a web form or a person would have left them.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from clocks import fixed, settled
 
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
@@ -51,7 +50,7 @@ def run(emulator: Emulator, data_dir: Path, rows: list[str], **overrides: object
     inbox.mkdir(parents=True, exist_ok=True)
     path = inbox / f"kunden_{time.monotonic_ns()}.csv"
     path.write_text("\r\n".join([HEADER, *rows]) + "\r\n", encoding="cp1252")
-    os.utime(path, (time.time() - 3600, time.time() - 3600))
+    settled(path)  # dated from the run's own clock: settled whatever today's date
     settings = Settings(
         data_dir=data_dir,
         hubspot_token=emulator.token,
@@ -59,9 +58,8 @@ def run(emulator: Emulator, data_dir: Path, rows: list[str], **overrides: object
         contact_category=FACILITY,
     )
     settings = replace(settings, **overrides)  # type: ignore[arg-type]
-    clock = datetime(2026, 11, 28, 12, tzinfo=UTC)
     with open_client(settings) as client:
-        services = JobServices(Collaborators(client, clock=lambda: clock))
+        services = JobServices(Collaborators(client, clock=fixed()))
         return run_job(settings, load_mapping(settings.mapping_file), services, RunOptions())
 
 

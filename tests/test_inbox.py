@@ -157,9 +157,9 @@ def test_destination_with_suffix(inbox: Inbox) -> None:
 
 def test_two_moves_of_the_same_name_in_the_same_second_both_survive(inbox: Inbox) -> None:
     first = put(inbox.inbox / "kunden.csv", b"first export")
-    moved_first = inbox.move(first, inbox.destination(inbox.processed, "kunden.csv", NOW))
+    moved_first = inbox.move(first, inbox.destination(inbox.processed, "kunden.csv", NOW), NOW)
     second = put(inbox.inbox / "kunden.csv", b"second export")
-    moved_second = inbox.move(second, inbox.destination(inbox.processed, "kunden.csv", NOW))
+    moved_second = inbox.move(second, inbox.destination(inbox.processed, "kunden.csv", NOW), NOW)
 
     assert moved_first.name == f"{STAMP}_kunden.csv"
     assert moved_second.name == f"{STAMP}_2_kunden.csv"
@@ -174,7 +174,7 @@ def test_move_never_overwrites_even_when_the_target_appeared_meanwhile(inbox: In
     put(target, b"already there")
     source = put(inbox.inbox / "kunden.csv", b"new export")
 
-    final = inbox.move(source, target)
+    final = inbox.move(source, target, NOW)
 
     assert final != target
     assert final.parent == inbox.processed
@@ -187,7 +187,7 @@ def test_move_keeps_content_and_mtime(inbox: Inbox) -> None:
     source = put(inbox.inbox / "kunden.csv", b"a;b\r\n1;2\r\n", age=7200)
     before = source.stat().st_mtime
 
-    final = inbox.move(source, inbox.destination(inbox.errorprocessed, source.name, NOW))
+    final = inbox.move(source, inbox.destination(inbox.errorprocessed, source.name, NOW), NOW)
 
     assert final.read_bytes() == b"a;b\r\n1;2\r\n"
     assert final.stat().st_mtime == before
@@ -278,5 +278,5 @@ def test_moved_exports_are_readable_by_the_owner_only(tmp_path: Path) -> None:
     source = inbox.inbox / "kunden.csv"
     source.write_text("E-Mail\n")
     source.chmod(0o644)
-    target = inbox.move(source, inbox.processed / "20261128T000000Z_kunden.csv")
+    target = inbox.move(source, inbox.processed / "20261128T000000Z_kunden.csv", NOW)
     assert target.stat().st_mode & 0o777 == 0o600

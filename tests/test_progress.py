@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 from hubsync.progress import ProgressLine, batches
 
@@ -16,8 +15,7 @@ class Terminal(io.StringIO):
 def test_draws_stage_and_calls_on_a_terminal_and_clears_at_the_end() -> None:
     stream = Terminal()
     with ProgressLine(lambda: 7, stream) as line:
-        line.update("kunden.csv: writing 34 contacts")
-        time.sleep(0.6)
+        line.update("kunden.csv: writing 34 contacts")  # drawn at once, no waiting for a tick
     output = stream.getvalue()
     assert "kunden.csv: writing 34 contacts · 7 HubSpot calls" in output  # length unknown
     assert output.endswith("\r\x1b[2K")

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -83,6 +84,9 @@ class Emulator:
         self.scopes = ALL_SCOPES if scopes is None else scopes
         self.rate_limit = rate_limit
         self.latency = latency
+        # Called in each request's own thread before it is answered (tests hold requests
+        # at a barrier to prove they are served concurrently, without timing them).
+        self.hold: Callable[[], object] | None = None
         self.host = host
         self.port = port
         self.store = Store(with_hubsync_schema=with_hubsync_schema)

@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
@@ -29,6 +30,7 @@ class Dispatcher(Protocol):
     """What the handler needs from the emulator."""
 
     latency: float
+    hold: Callable[[], object] | None
 
     def dispatch(
         self, method: str, path: str, query: dict[str, list[str]], auth: str, raw: bytes
@@ -107,6 +109,8 @@ class Handler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         if emulator.latency:
             time.sleep(emulator.latency)
+        if emulator.hold is not None:
+            emulator.hold()  # tests: wait here until enough requests are in flight at once
         url = urlsplit(self.path)
         reply = emulator.dispatch(
             method,
