@@ -18,6 +18,7 @@ from hubsync.emulator.validation import (
     is_read_only,
     issue,
     normalize_value,
+    rule_issues,
     same_value,
 )
 
@@ -27,6 +28,8 @@ DEFAULT_PROPERTIES = {
     "deals": ("dealname", "amount", "closedate", "pipeline", "dealstage"),
 }
 SINGULAR = {"contacts": "contact", "deals": "deal"}
+TYPE_IDS = {"contacts": "0-1", "deals": "0-3"}
+PORTAL_ID = "14620000"
 
 
 @dataclass
@@ -76,7 +79,13 @@ def _id_property(store: Store, object_type: str, name: Any, *, required: bool) -
             errors=[issue("PROPERTY_DOESNT_EXIST", f"Property {prop} does not exist", prop)],
         )
     if prop not in store.unique_properties(object_type):
-        raise ApiError(400, f"idProperty {prop} is not a unique-value property")
+        # HubSpot's wording, as quoted in segmentio/action-destinations#3957 and
+        # HubSpot/hubspot-api-nodejs#548 (no errors[], category VALIDATION_ERROR).
+        raise ApiError(
+            400,
+            f"Unable to perform update/upsert by non-unique {TYPE_IDS[object_type]} property"
+            f" {prop} in portal ID {PORTAL_ID}",
+        )
     return prop
 
 
@@ -93,6 +102,15 @@ def render(store: Store, object_type: str, oid: str, names: list[str] | tuple[st
         "createdAt": props["createdate"],
         "updatedAt": props["lastmodifieddate"],
         "archived": False,
+    }
+
+
+def _complete(results: list[JSON], started: str) -> JSON:
+    return {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": started,
+        "completedAt": now_text(),
     }
 
 
@@ -123,12 +141,7 @@ def batch_read(store: Store, object_type: str, body: JSON) -> tuple[int, JSON]:
             missing.append(key)
         else:
             results.append(render(store, object_type, oid, names))
-    answer: JSON = {
-        "status": "COMPLETE",
-        "results": results,
-        "startedAt": started,
-        "completedAt": now_text(),
-    }
+    answer = _complete(results, started)
     if not missing:
         return 200, answer
     answer["numErrors"] = 1
@@ -185,13 +198,7 @@ def batch_write(store: Store, object_type: str, mode: str, body: JSON) -> tuple[
         if mode == "upsert":
             result["new"] = new
         results.append(result)
-    answer = {
-        "status": "COMPLETE",
-        "results": results,
-        "startedAt": started,
-        "completedAt": now_text(),
-    }
-    return (201 if mode == "create" else 200), answer
+    return (201 if mode == "create" else 200), _complete(results, started)
 
 
 def _plan(store: Store, object_type: str, mode: str, index: int, item: Any) -> _Plan:
@@ -216,6 +223,10 @@ def _plan(store: Store, object_type: str, mode: str, index: int, item: Any) -> _
             key = key.strip().lower()
         plan = _Plan(key, store.find(object_type, id_prop, key), dict(props))
         plan.changes.setdefault(id_prop, key)
+        # Results list the properties the input sent; whether HubSpot echoes the idProperty
+        # is not documented (echo_id_property off: never).
+        plan.shown = [n for n in props if n != id_prop or store.echo_id_property]
+        return plan
     plan.shown = list(plan.changes)
     return plan
 
@@ -235,7 +246,7 @@ def _check(store: Store, object_type: str, mode: str, plan: _Plan) -> list[JSON]
             msg = f'Property "{name}" does not exist'
             errors.append(issue("PROPERTY_DOESNT_EXIST", msg, name, plan.key))
             continue
-        if is_read_only(definition):
+        if is_read_only(definition) or (object_type, name) in store.refused:
             msg = f'"{name}" is a read only property; its value cannot be set.'
             errors.append(issue("READ_ONLY_VALUE", msg, name, plan.key))
             continue
@@ -255,6 +266,12 @@ def _check(store: Store, object_type: str, mode: str, plan: _Plan) -> list[JSON]
     plan.changes = changes
     if object_type == "deals" and not errors:
         errors.extend(_check_deal(store, plan, current))
+    if not errors:
+        named = plan.key if store.rule_errors_name_inputs else None
+        final = {**current, **changes}
+        label = SINGULAR[object_type].upper()
+        creating = plan.target is None
+        errors.extend(rule_issues(store.rules[object_type], final, creating, label, named))
     return errors
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hubsync.emulator.defaults import install_defaults, install_hubsync_schema
-from hubsync.emulator.validation import JSON, format_instant
+from hubsync.emulator.validation import JSON, Rule, format_instant
 
 OBJECT_TYPES = ("contacts", "deals")
 SYSTEM_PROPERTIES = frozenset({"hs_object_id", "createdate", "lastmodifieddate"})
@@ -41,6 +41,11 @@ class Store:
         }
         self._links: dict[str, dict[str, set[str]]] = {t: {} for t in OBJECT_TYPES}
         self._ids = itertools.count(1001)
+        # What a real portal may do and a fresh one does not; tests switch these on.
+        self.rules: dict[str, list[Rule]] = {t: [] for t in OBJECT_TYPES}
+        self.rule_errors_name_inputs = False  # undocumented: do rule errors carry context.id?
+        self.refused: set[tuple[str, str]] = set()  # writable per schema, READ_ONLY_VALUE on write
+        self.echo_id_property = True  # upsert results show the idProperty if it was sent
         install_defaults(self)
         if with_hubsync_schema:
             install_hubsync_schema(self)
@@ -143,6 +148,23 @@ class Store:
             if pipeline["id"] == pipeline_id:
                 return {str(s["id"]) for s in pipeline["stages"]}
         return None
+
+    # -- portal rules (API 2026-09) ------------------------------------------------------
+    def require_on_create(self, object_type: str, name: str) -> None:
+        """Property `name` is required when a record is created (admin's Create Record form)."""
+        with self.lock:
+            self.rules[object_type].append(Rule(name))
+
+    def require_when(self, object_type: str, name: str, prop: str, value: str) -> None:
+        """Property `name` is required on writes leaving a record with `prop` == `value`."""
+        with self.lock:
+            self.rules[object_type].append(Rule(name, (prop, value)))
+
+    def refuse_writes(self, object_type: str, name: str) -> None:
+        """Writes of `name` answer READ_ONLY_VALUE although its definition says writable
+        (seen for `hs_additional_emails`, whose write path HubSpot does not document)."""
+        with self.lock:
+            self.refused.add((object_type, name))
 
     # -- objects -------------------------------------------------------------------------
     def objects(self, object_type: str) -> dict[str, dict[str, str]]:
