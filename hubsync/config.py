@@ -24,6 +24,20 @@ T = TypeVar("T")
 
 _API_VERSION = re.compile(r"^(v3|\d{4}-\d{2})$")
 _PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Contact properties with a fixed meaning to hubsync: never a configurable key.
+RESERVED_CONTACT_PROPERTIES = frozenset(
+    {
+        "email",
+        "kundennummern",
+        "letzte_buchung",
+        "erste_buchung",
+        "anzahl_buchungen",
+        "anzahl_buchungen_zeitraum",
+        "buchungsumsatz_eur",
+        "buchungsstunden",
+        "hs_additional_emails",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,10 @@ class Settings:
     settle_seconds: int = 60
     mapping_file: Path | None = None
     category_property: str = "kontaktkategorie"
+    # The unique-valued properties contacts and deals are keyed by (HubSpot reads and
+    # upserts by a property only if it has `hasUniqueValue`, which cannot be set later).
+    customer_number_property: str = "kundennummer"
+    invoice_number_property: str = "rechnungsnummer"
     contact_category: str | None = None
     deal_pipeline: str = "default"
     deal_stage: str = "closedwon"
@@ -121,6 +139,15 @@ class _Reader:
 
         return self.typed(name, default, convert, f"a whole number from {low} to {high}")
 
+    def property_name(self, name: str, default: str) -> str:
+        value = self.text(name, default) or default
+        if not _PROPERTY_NAME.match(value):
+            self.problems.append(
+                f"{name}={value!r} is not a HubSpot internal property name "
+                "(lower case letters, digits, _)."
+            )
+        return value
+
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         def convert(raw: str) -> str:
             if raw.lower() not in choices:
@@ -165,11 +192,13 @@ def load_settings(
     base_url = (r.text("HUBSPOT_BASE_URL") or "https://api.hubapi.com").rstrip("/")
     if not base_url.startswith(("https://", "http://")):
         r.problems.append(f"HUBSPOT_BASE_URL={base_url!r} must start with https://.")
-    category_property = r.text("HUBSYNC_CATEGORY_PROPERTY", "kontaktkategorie") or ""
-    if not _PROPERTY_NAME.match(category_property):
+    category_property = r.property_name("HUBSYNC_CATEGORY_PROPERTY", "kontaktkategorie")
+    customer_key = r.property_name("HUBSYNC_CUSTOMER_NUMBER_PROPERTY", "kundennummer")
+    invoice_key = r.property_name("HUBSYNC_INVOICE_NUMBER_PROPERTY", "rechnungsnummer")
+    if customer_key in RESERVED_CONTACT_PROPERTIES or customer_key == category_property:
         r.problems.append(
-            f"HUBSYNC_CATEGORY_PROPERTY={category_property!r} is not a HubSpot internal "
-            "property name (lower case letters, digits, _)."
+            f"HUBSYNC_CUSTOMER_NUMBER_PROPERTY={customer_key!r} is a property hubsync uses "
+            "for something else: choose a new name, e.g. kundennummer_id."
         )
     mapping = r.text("HUBSYNC_MAPPING")
     mapping_file = Path(mapping) if mapping else None
@@ -209,6 +238,8 @@ def load_settings(
         settle_seconds=r.integer("HUBSYNC_SETTLE_SECONDS", 60, 0, 86_400),
         mapping_file=mapping_file,
         category_property=category_property,
+        customer_number_property=customer_key,
+        invoice_number_property=invoice_key,
         contact_category=r.text("HUBSYNC_CONTACT_CATEGORY"),
         deal_pipeline=r.text("HUBSYNC_DEAL_PIPELINE", "default") or "default",
         deal_stage=r.text("HUBSYNC_DEAL_STAGE", "closedwon") or "closedwon",

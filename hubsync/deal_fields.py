@@ -45,11 +45,13 @@ def deal_properties(
     stage: str,
     cancelled_stage: str,
     cancelled_by: str | None = None,
+    key: str = "rechnungsnummer",
 ) -> dict[str, str]:
     """HubSpot deal properties (all strings) for a document that is a deal.
 
-    `cancelled_by` (a storno number) sets `storniert_durch` and the cancelled stage. Raises
-    ValueError for a storno (`doc.cancels` set: see `cancellation_targets`) or a bad template.
+    `key` is the unique deal property the document number goes to. `cancelled_by` (a
+    storno number) sets `storniert_durch` and the cancelled stage. Raises ValueError for
+    a storno (`doc.cancels` set: see `cancellation_targets`) or a bad template.
     """
     if doc.cancels:
         raise ValueError(f"{doc.number} cancels {doc.cancels}: a storno is not a deal")
@@ -71,7 +73,7 @@ def deal_properties(
         "closedate": f"{doc.service_date}T12:00:00Z",
         "pipeline": pipeline,
         "dealstage": cancelled_stage if doc.cancelled or cancelled_by else stage,
-        "rechnungsnummer": doc.number,
+        key: doc.number,
     }
     optional = {
         "description": doc.description,

@@ -23,10 +23,9 @@ from hubsync.deal_fields import cancellation_targets, deal_properties
 from hubsync.hubspot import HubSpotClient, HubSpotObject
 from hubsync.records import BookingDocument, RowError, params
 
-NUMBER = "rechnungsnummer"
+NUMBER = "rechnungsnummer"  # the default deal key (HUBSYNC_INVOICE_NUMBER_PROPERTY)
 OPEN = "hubsync_offen"
-DEAL_READ = (
-    NUMBER,
+_DEAL_FIELDS = (
     "dealname",
     "amount",
     "closedate",
@@ -39,6 +38,14 @@ DEAL_READ = (
     "description",
     OPEN,
 )
+
+
+def deal_read(key: str = NUMBER) -> tuple[str, ...]:
+    """The deal properties hubsync reads: its key property and every field it writes."""
+    return (key, *_DEAL_FIELDS)
+
+
+DEAL_READ = deal_read()
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class DealPlan:
     unchanged: tuple[str, ...]  # numbers
     existing: dict[str, HubSpotObject]  # number → deal as HubSpot holds it
     documents: dict[str, BookingDocument]  # number → the document (or the storno for it)
+    key: str = NUMBER  # the unique deal property the numbers are written to
 
     @property
     def creates(self) -> int:
@@ -114,7 +122,8 @@ def plan_deals(
     marked `hubsync_offen` so a later customer export can adopt them.
     """
     wanted, targets, derived = _desired_documents(documents)
-    existing = client.read("deals", list(wanted), DEAL_READ, id_property=NUMBER)
+    key = settings.invoice_number_property
+    existing = client.read("deals", list(wanted), deal_read(key), id_property=key)
     writes: list[DealWrite] = []
     unchanged: list[str] = []
     for number, doc in wanted.items():
@@ -128,6 +137,7 @@ def plan_deals(
             stage=settings.deal_stage,
             cancelled_stage=settings.deal_cancelled_stage,
             cancelled_by=cancelled_by,
+            key=key,
         )
         if open_supported:
             if current is None:
@@ -154,7 +164,7 @@ def plan_deals(
         writes.append(
             DealWrite(number, doc.lines, current.id if current else None, changes, cancels_now)
         )
-    return DealPlan(tuple(writes), tuple(unchanged), existing, wanted)
+    return DealPlan(tuple(writes), tuple(unchanged), existing, wanted, key)
 
 
 @dataclass(frozen=True)
@@ -173,10 +183,10 @@ def apply_deals(
     errors: list[RowError] = []
     if plan.writes:
         items = {w.number: w.changes for w in plan.writes}
-        result = client.upsert("deals", NUMBER, items)
+        result = client.upsert("deals", plan.key, items)
         by_number = {w.number: w for w in plan.writes}
         for obj in result.objects:
-            number = obj.properties.get(NUMBER) or ""
+            number = obj.properties.get(plan.key) or ""
             write = by_number.get(number)
             if write is None:
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-CUSTOMER_NUMBER = "kundennummer"
+CUSTOMER_NUMBER = "kundennummer"  # the default key property (HUBSYNC_CUSTOMER_NUMBER_PROPERTY)
 CUSTOMER_NUMBERS = "kundennummern"  # every number of a merged contact, ";"-separated
 
 
@@ -20,9 +20,13 @@ def split_numbers(value: str | None) -> list[str]:
 
 
 class ContactDirectory:
-    """A run-local cache of contacts; never the source of truth across runs."""
+    """A run-local cache of contacts; never the source of truth across runs.
 
-    def __init__(self) -> None:
+    `key` is the unique contact property holding the (primary) customer number.
+    """
+
+    def __init__(self, key: str = CUSTOMER_NUMBER) -> None:
+        self.key = key
         self.properties: dict[str, dict[str, str | None]] = {}
         self.by_number: dict[str, str] = {}
         self.by_email: dict[str, str] = {}
@@ -38,7 +42,7 @@ class ContactDirectory:
         if email:
             self.by_email[email.lower()] = contact_id
             self.missing_emails.discard(email.lower())
-        numbers = [known.get(CUSTOMER_NUMBER) or ""] + split_numbers(known.get(CUSTOMER_NUMBERS))
+        numbers = [known.get(self.key) or ""] + split_numbers(known.get(CUSTOMER_NUMBERS))
         for number in numbers:
             if number:
                 self.by_number[number] = contact_id

@@ -118,14 +118,14 @@ def _decimal(value: str | None) -> Decimal | None:
 
 
 def deal_facts_from_properties(
-    props: Mapping[str, str | None], *, cancelled_stage: str
+    props: Mapping[str, str | None], *, cancelled_stage: str, key: str = "rechnungsnummer"
 ) -> DealFacts | None:
     """DealFacts of a HubSpot deal (rechnungsnummer, closedate, amount, buchungsstunden, dealstage).
 
-    None when it is not a hubsync booking deal (no `rechnungsnummer`) or has no readable
+    None when it is not a hubsync booking deal (no number in `key`) or has no readable
     `closedate`; a missing amount counts as 0. A deal carrying `storniert_durch` is cancelled.
     """
-    number = (props.get("rechnungsnummer") or "").strip()
+    number = (props.get(key) or "").strip()
     close = _close_date(props.get("closedate") or "")
     if not number or close is None:
         return None

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from hubsync.compare import same_value
-from hubsync.deals_sync import DEAL_READ
+from hubsync.deals_sync import deal_read
 from hubsync.figures import compute_figures, deal_facts_from_properties
 from hubsync.records import RowError, params
 from hubsync.schema import FIGURE_PROPERTIES
@@ -52,9 +52,10 @@ def refresh_figures(run: Run, pairs: set[tuple[str, str]]) -> list[RowError]:
                 )
             else:
                 deals_of[contact].add(deal)
+    key = run.settings.invoice_number_property
     unknown = sorted({d for ids in deals_of.values() for d in ids} - set(run.deals))
     if unknown:
-        for obj in client.read("deals", unknown, DEAL_READ).values():
+        for obj in client.read("deals", unknown, deal_read(key)).values():
             run.deals[obj.id] = dict(obj.properties)
     names = [n for n in FIGURE_PROPERTIES if n in run.schema.contacts]
     if not names:
@@ -66,7 +67,9 @@ def refresh_figures(run: Run, pairs: set[tuple[str, str]]) -> list[RowError]:
             for deal in deals_of[contact]
             if (
                 f := deal_facts_from_properties(
-                    run.deals.get(deal, {}), cancelled_stage=run.settings.deal_cancelled_stage
+                    run.deals.get(deal, {}),
+                    cancelled_stage=run.settings.deal_cancelled_stage,
+                    key=key,
                 )
             )
             is not None

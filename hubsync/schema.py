@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hubsync.config import Settings
+from hubsync.deal_target import DealTarget, resolve_deal_target
 from hubsync.errors import ConfigError
 from hubsync.hubspot import HubSpotClient, Pipeline, PropertyDef
 from hubsync.mapping import CUSTOM_CONTACT_PROPERTIES, Mapping
@@ -37,6 +38,20 @@ def option_list(values: Iterable[str]) -> list[dict[str, object]]:
     return [
         {"label": v, "value": v, "displayOrder": i, "hidden": False} for i, v in enumerate(values)
     ]
+
+
+def added_options(prop: PropertyDef, values: Iterable[str]) -> list[dict[str, object]]:
+    """`prop`'s option list with `values` added: HubSpot's PATCH replaces the whole list,
+    so every existing option goes back exactly as the GET returned it (curated labels,
+    descriptions, order and hidden flags survive); new ones are labelled by their value."""
+    kept: list[dict[str, object]] = [dict(o) for o in prop.option_defs]
+    orders = [o.get("displayOrder") for o in kept]
+    last = max((n for n in orders if isinstance(n, int)), default=-1)
+    for offset, value in enumerate(values, start=1):
+        kept.append(
+            {"label": value, "value": value, "displayOrder": last + offset, "hidden": False}
+        )
+    return kept
 
 
 @dataclass(frozen=True)
@@ -69,8 +84,19 @@ class PropertySpec:
         return body
 
 
+def contact_key_spec(settings: Settings) -> PropertySpec:
+    return PropertySpec(
+        settings.customer_number_property, "Kundennummer", "string", "text", unique=True
+    )
+
+
+def deal_key_spec(settings: Settings) -> PropertySpec:
+    return PropertySpec(
+        settings.invoice_number_property, "Rechnungsnummer", "string", "text", unique=True
+    )
+
+
 HUBSYNC_CONTACT_PROPERTIES = (
-    PropertySpec("kundennummer", "Kundennummer", "string", "text", unique=True),
     PropertySpec("kundennummern", "Alle Kundennummern", "string", "text"),
     PropertySpec("letzte_buchung", "Letzte Buchung", "date", "date"),
     PropertySpec("erste_buchung", "Erste Buchung", "date", "date"),
@@ -81,7 +107,6 @@ HUBSYNC_CONTACT_PROPERTIES = (
 )
 
 DEAL_PROPERTIES = (
-    PropertySpec("rechnungsnummer", "Rechnungsnummer", "string", "text", unique=True),
     PropertySpec("buchungsstunden", "Gebuchte Stunden", "number", "number"),
     PropertySpec("anlage", "Anlage", "string", "text"),
     PropertySpec("kundennummer", "Kundennummer", "string", "text"),
@@ -99,7 +124,17 @@ def contact_specs(settings: Settings) -> tuple[PropertySpec, ...]:
         PropertySpec(p["name"], p["label"], p["type"], p["fieldType"])
         for p in CUSTOM_CONTACT_PROPERTIES
     )
-    return (category_spec(settings), *HUBSYNC_CONTACT_PROPERTIES, *mapped)
+    taken = {settings.customer_number_property}
+    return (
+        category_spec(settings),
+        contact_key_spec(settings),
+        *(s for s in (*HUBSYNC_CONTACT_PROPERTIES, *mapped) if s.name not in taken),
+    )
+
+
+def deal_specs(settings: Settings) -> tuple[PropertySpec, ...]:
+    key = deal_key_spec(settings)
+    return (key, *(s for s in DEAL_PROPERTIES if s.name != key.name))
 
 
 # HubSpot type and field type for a property the mapping file adds, by the column's kind.
@@ -164,6 +199,18 @@ def _fits(prop: PropertyDef, spec: PropertySpec) -> bool:
     return prop.type in _TYPE_FITS.get(spec.type, {spec.type})
 
 
+def _key_problem(object_type: str, prop: PropertyDef | None, variable: str) -> list[str]:
+    """A key property that exists but is not unique-valued can never become one."""
+    if prop is None or prop.unique:
+        return []
+    return [
+        f"{object_type} property {prop.name!r} is not unique-valued in HubSpot "
+        "(hasUniqueValue is false, and HubSpot cannot change that on an existing property), "
+        f"so hubsync cannot read or upsert by it: set {variable} to a new property name "
+        f"(e.g. {prop.name}_id) and run `hubsync setup` to create it as a unique property"
+    ]
+
+
 def check_schema(
     schema: PortalSchema,
     settings: Settings,
@@ -171,8 +218,11 @@ def check_schema(
     *,
     facilities: Iterable[str] = (),
     deals: bool = True,
-) -> None:
-    """Raise ConfigError naming every missing or unfitting property, option or stage."""
+) -> DealTarget | None:
+    """Raise ConfigError naming every missing or unfitting property, option or stage.
+
+    Returns the deal pipeline and stages as ids (None when `deals` is False).
+    """
     problems: list[str] = []
     missing_contacts: list[str] = []
     specs = {s.name: s for s in contact_specs(settings)}
@@ -188,49 +238,56 @@ def check_schema(
             problems.append(
                 f"contact property {name!r} is of type {prop.type}, expected {spec.type}"
             )
+    problems += _key_problem(
+        "contact",
+        schema.contacts.get(settings.customer_number_property),
+        "HUBSYNC_CUSTOMER_NUMBER_PROPERTY",
+    )
+    missing_options = False
     category = schema.contacts.get(settings.category_property)
     if category is not None and category.type == "enumeration":
         for facility in sorted(set(facilities)):
             if facility not in category.options:
+                missing_options = True
                 problems.append(
                     f"{facility!r} is not an option of contact property "
                     f"{settings.category_property!r} (hubsync setup --facility {facility!r})"
                 )
-    missing_deals = [s.name for s in DEAL_PROPERTIES if deals and s.name not in schema.deals]
-    for spec in DEAL_PROPERTIES if deals else ():
+    deal_props = deal_specs(settings) if deals else ()
+    missing_deals = [s.name for s in deal_props if s.name not in schema.deals]
+    for spec in deal_props:
         prop = schema.deals.get(spec.name)
         if prop is not None and not _fits(prop, spec):
             problems.append(
                 f"deal property {spec.name!r} is of type {prop.type}, expected {spec.type}"
             )
+    if deals:
+        problems += _key_problem(
+            "deal",
+            schema.deals.get(settings.invoice_number_property),
+            "HUBSYNC_INVOICE_NUMBER_PROPERTY",
+        )
     if missing_contacts:
         problems.insert(0, "missing contact properties: " + ", ".join(missing_contacts))
     if missing_deals:
         problems.append("missing deal properties: " + ", ".join(missing_deals))
+    target = None
     if deals:
-        problems += _pipeline_problems(schema.pipelines, settings)
+        target, stage_problems = resolve_deal_target(
+            schema.pipelines,
+            settings.deal_pipeline,
+            settings.deal_stage,
+            settings.deal_cancelled_stage,
+        )
+        problems += stage_problems
     if problems:
+        # Only properties and options are `setup`'s to create; pipelines and stages are not.
+        fix = bool(missing_contacts or missing_deals or missing_options)
         raise ConfigError(
             ["HubSpot portal is not set up for hubsync:", *problems]
-            + ["Run `hubsync setup` to create what is missing (it changes nothing else)."]
+            + (["Run `hubsync setup` to create what is missing (it changes nothing else)."] * fix)
         )
-
-
-def _pipeline_problems(pipelines: tuple[Pipeline, ...], settings: Settings) -> list[str]:
-    pipeline = next((p for p in pipelines if settings.deal_pipeline in (p.id, p.label)), None)
-    if pipeline is None:
-        names = ", ".join(p.id for p in pipelines) or "none"
-        return [f"deal pipeline {settings.deal_pipeline!r} does not exist (portal has: {names})"]
-    stages = {s.id for s in pipeline.stages}
-    return [
-        f"deal stage {stage!r} ({var}) is not a stage of pipeline {pipeline.id!r} "
-        f"(stages: {', '.join(sorted(stages))})"
-        for var, stage in (
-            ("HUBSYNC_DEAL_STAGE", settings.deal_stage),
-            ("HUBSYNC_DEAL_CANCELLED_STAGE", settings.deal_cancelled_stage),
-        )
-        if stage not in stages
-    ]
+    return target
 
 
 def setup_portal(
@@ -249,7 +306,7 @@ def setup_portal(
     wanted = [f for f in [settings.contact_category, *facilities] if f]
     own = contact_specs(settings)
     extra = mapped_specs(mapping, (s.name for s in own)) if mapping is not None else ()
-    for object_type, specs in (("contacts", (*own, *extra)), ("deals", DEAL_PROPERTIES)):
+    for object_type, specs in (("contacts", (*own, *extra)), ("deals", deal_specs(settings))):
         existing = client.properties(object_type)
         missing = [s for s in specs if s.name not in existing]
         if missing and GROUP not in client.groups(object_type):
@@ -264,11 +321,10 @@ def setup_portal(
             if category is not None and category.type == "enumeration":
                 new = [f for f in dict.fromkeys(wanted) if f not in category.options]
                 if new:
-                    options = [*category.options, *new]
                     client.update_property(
                         object_type,
                         settings.category_property,
-                        {"options": option_list(options)},
+                        {"options": added_options(category, new)},
                     )
                     done.append(
                         f"contacts: option(s) {', '.join(map(repr, new))} added to "

@@ -134,14 +134,17 @@ def _options(raw: Any) -> list[JSON]:
         raise ApiError(400, "options must be a list")
     options = []
     for order, option in enumerate(raw):
-        if not isinstance(option, dict) or "value" not in option:
-            raise ApiError(400, "every option needs a 'value'")
-        options.append(
-            {
-                "label": str(option.get("label", option["value"])),
-                "value": str(option["value"]),
-                "displayOrder": option.get("displayOrder", order),
-                "hidden": bool(option.get("hidden", False)),
-            }
-        )
+        # The published Option schema requires label, value and hidden (2026-09 also
+        # displayOrder); description is optional. A PATCH's list replaces the old one.
+        if not isinstance(option, dict) or not {"label", "value", "hidden"} <= option.keys():
+            raise ApiError(400, "every option needs 'label', 'value' and 'hidden'")
+        kept: JSON = {
+            "label": str(option["label"]),
+            "value": str(option["value"]),
+            "displayOrder": option.get("displayOrder", order),
+            "hidden": bool(option["hidden"]),
+        }
+        if option.get("description") is not None:
+            kept["description"] = str(option["description"])
+        options.append(kept)
     return options

@@ -70,6 +70,9 @@ class PropertyDef:
     unique: bool
     read_only: bool
     group: str
+    # The options exactly as HubSpot returned them (label, description, displayOrder,
+    # hidden, ...): a PATCH replaces the whole list, so an added option sends these back.
+    option_defs: tuple[dict[str, Any], ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def from_api(cls, p: dict[str, Any]) -> PropertyDef:
@@ -84,6 +87,7 @@ class PropertyDef:
             unique=bool(p.get("hasUniqueValue", False)),
             read_only=bool(meta.get("readOnlyValue", False) or p.get("calculated", False)),
             group=str(p.get("groupName", "")),
+            option_defs=tuple(dict(o) for o in options if isinstance(o, dict)),
         )
 
 
