@@ -21,6 +21,7 @@ from hubsync.compare import same_value
 from hubsync.config import Settings
 from hubsync.deal_fields import cancellation_targets, deal_properties
 from hubsync.hubspot import HubSpotClient, HubSpotObject
+from hubsync.policies import NO_CONSTANTS, Constants
 from hubsync.records import BookingDocument, RowError, params
 
 NUMBER = "rechnungsnummer"  # the default deal key (HUBSYNC_INVOICE_NUMBER_PROPERTY)
@@ -115,15 +116,18 @@ def plan_deals(
     *,
     assigned: set[str],
     open_supported: bool,
+    constants: Constants = NO_CONSTANTS,
 ) -> DealPlan:
     """Read the deals of these documents and decide every write (read-only).
 
     `assigned` holds the numbers of documents whose contact is known; the others are
-    marked `hubsync_offen` so a later customer export can adopt them.
+    marked `hubsync_offen` so a later customer export can adopt them. `constants` go on
+    every deal created and, under their policy, on every deal updated.
     """
     wanted, targets, derived = _desired_documents(documents)
     key = settings.invoice_number_property
-    existing = client.read("deals", list(wanted), deal_read(key), id_property=key)
+    read = (*deal_read(key), *(n for n in constants.values if n not in deal_read(key)))
+    existing = client.read("deals", list(wanted), read, id_property=key)
     writes: list[DealWrite] = []
     unchanged: list[str] = []
     for number, doc in wanted.items():
@@ -157,6 +161,8 @@ def plan_deals(
             if "dealstage" not in desired:
                 desired.pop("pipeline", None)
         changes = {k: v for k, v in desired.items() if not same_value(held.get(k), v)}
+        for name, value in constants.changes(held if current else None).items():
+            changes.setdefault(name, value)
         if current is not None and not changes:
             unchanged.append(number)
             continue

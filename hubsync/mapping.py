@@ -34,24 +34,15 @@ that never clears. A blank cell is never sent, except under "overwrite" with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal
 
 from hubsync.booking_columns import BOOKING_COLUMNS
 from hubsync.csvread import normalize_header
+from hubsync.policies import Constants, WritePolicy, merge_value
 
 FileKindName = Literal["customers", "bookings"]
-
-
-class WritePolicy(StrEnum):
-    """How a mapped value is written over what HubSpot already holds."""
-
-    OVERWRITE = "overwrite"
-    IF_EMPTY = "if_empty"
-    SKIP_BLANK = "skip_blank"
-    APPEND = "append"
 
 
 KINDS = frozenset(
@@ -144,6 +135,8 @@ class Mapping:
     booking_file_patterns: tuple[str, ...]
     clear_blanks: bool = False
     ignored: frozenset[str] = frozenset()
+    contact_constants: Constants = Constants()
+    deal_constants: Constants = Constants()
 
     def policy(self, prop: str) -> WritePolicy:
         """The write policy of `prop` (overwrite unless the mapping says otherwise)."""
@@ -182,32 +175,6 @@ class Mapping:
         return None
 
 
-def merge_value(
-    policy: WritePolicy, current: str | None, new: str | None, *, clear_blanks: bool
-) -> str | None:
-    """The value to write for one property under `policy`, or None for "no write".
-
-    Returns "" only to clear HubSpot: policy overwrite, `clear_blanks`, a blank cell and a
-    non-empty current value. Append forms the set union of ';'-separated values, order kept.
-    """
-    cur = (current or "").strip()
-    value = (new or "").strip()
-    if not value:
-        clears = policy is WritePolicy.OVERWRITE and clear_blanks and cur
-        return "" if clears else None
-    if policy is WritePolicy.IF_EMPTY:
-        return value if not cur else None
-    if policy is WritePolicy.APPEND:
-        have = _split_multi(cur)
-        merged = have + [v for v in dict.fromkeys(_split_multi(value)) if v not in have]
-        return ";".join(merged) if merged != have else None
-    return value if value != cur else None
-
-
-def _split_multi(value: str) -> list[str]:
-    return list(dict.fromkeys(part.strip() for part in value.split(";") if part.strip()))
-
-
 def default_kind(prop: str) -> str:
     """The kind of `prop` when a mapping file names none: the built-in mapping's, else "text"."""
     return _DEFAULT_KIND.get(prop, "text")
@@ -237,3 +204,6 @@ def load_mapping(path: Path | None) -> Mapping:
     from hubsync.mapping_file import apply_mapping_file
 
     return apply_mapping_file(base, path)
+
+
+__all__ = ["Constants", "FieldSpec", "Mapping", "WritePolicy", "load_mapping", "merge_value"]

@@ -10,9 +10,14 @@ from typing import Any
 from hubsync.booking_columns import BOOKING_ROLES
 from hubsync.csvread import normalize_header
 from hubsync.errors import ConfigError
-from hubsync.mapping import KINDS, FieldSpec, Mapping, WritePolicy, default_kind
+from hubsync.mapping import KINDS, Constants, FieldSpec, Mapping, WritePolicy, default_kind
 
 _PROPERTY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# What hubsync itself writes on a deal: a constant there would fight every run.
+DEAL_OWN_PROPERTIES = frozenset(
+    {"dealname", "amount", "closedate", "pipeline", "dealstage", "description", "anlage"}
+    | {"kundennummer", "buchungsstunden", "storniert_durch", "hubsync_offen"}
+)
 
 
 def apply_mapping_file(base: Mapping, path: Path) -> Mapping:
@@ -57,9 +62,11 @@ class _Overlay:
             self.problem(where, f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
 
     def apply(self, data: dict[str, Any]) -> Mapping:
-        self.unknown_keys(data, {"contacts", "bookings", "files"}, "top level")
+        self.unknown_keys(data, {"contacts", "bookings", "deals", "files"}, "top level")
         contacts = self.table(data, "contacts", "[contacts]")
-        self.unknown_keys(contacts, {"columns", "policies", "clear_blanks"}, "[contacts]")
+        self.unknown_keys(
+            contacts, {"columns", "policies", "clear_blanks", "constants"}, "[contacts]"
+        )
         clear_blanks = contacts.get("clear_blanks", False)
         if not isinstance(clear_blanks, bool):
             self.problem("[contacts] clear_blanks", f"must be true or false, not {clear_blanks!r}")
@@ -67,6 +74,19 @@ class _Overlay:
         for column, target in self.table(contacts, "columns", "[contacts.columns]").items():
             self.contact_column(column, target, column_policies)
         self.read_policies(self.table(contacts, "policies", "[contacts.policies]"), column_policies)
+        contact_constants = self.constants(
+            self.table(contacts, "constants", "[contacts.constants]"),
+            "contacts",
+            {"email"} | {s.property for s in self.contacts.values()},
+        )
+        deals = self.table(data, "deals", "[deals]")
+        self.unknown_keys(deals, {"constants", "policies"}, "[deals]")
+        deal_constants = self.constants(
+            self.table(deals, "constants", "[deals.constants]"), "deals", DEAL_OWN_PROPERTIES
+        )
+        deal_policies = self.constant_policies(
+            self.table(deals, "policies", "[deals.policies]"), "deals", deal_constants
+        )
         bookings = self.table(data, "bookings", "[bookings]")
         self.unknown_keys(bookings, {"columns"}, "[bookings]")
         for column, role in self.table(bookings, "columns", "[bookings.columns]").items():
@@ -85,6 +105,11 @@ class _Overlay:
             booking_file_patterns=booking_files,
             clear_blanks=clear_blanks is True,
             ignored=frozenset(self.ignored),
+            contact_constants=Constants(
+                contact_constants,
+                {k: v for k, v in self.policies.items() if k in contact_constants},
+            ),
+            deal_constants=Constants(deal_constants, deal_policies),
         )
 
     def column_key(self, section: str, column: str, where: str) -> str | None:
@@ -171,6 +196,40 @@ class _Overlay:
             if merged.setdefault(prop, policy) != policy:
                 self.problem(where, "conflicts with the policy given in [contacts.columns]")
         self.policies.update(merged)
+
+    def constants(
+        self, table: dict[str, Any], section: str, own: set[str] | frozenset[str]
+    ) -> dict[str, str]:
+        """Property → value as HubSpot takes it (a string; TOML numbers and booleans too)."""
+        values: dict[str, str] = {}
+        for prop, value in table.items():
+            where = f"[{section}.constants] {prop!r}"
+            if not self.check_property(prop, where, column=False):
+                continue
+            if prop in own:
+                self.problem(where, "is written by hubsync from the export: not a constant")
+                continue
+            if isinstance(value, bool):
+                values[prop] = "true" if value else "false"
+            elif isinstance(value, str | int | float) and str(value).strip():
+                values[prop] = str(value).strip()
+            else:
+                self.problem(where, f"must be a text, number or true/false, not {value!r}")
+        return values
+
+    def constant_policies(
+        self, table: dict[str, Any], section: str, constants: dict[str, str]
+    ) -> dict[str, WritePolicy]:
+        policies: dict[str, WritePolicy] = {}
+        for prop, value in table.items():
+            where = f"[{section}.policies] {prop!r}"
+            if prop not in constants:
+                self.problem(where, f"names no property of [{section}.constants]")
+                continue
+            policy = self.check_policy(value, where)
+            if policy is not None:
+                policies[prop] = policy
+        return policies
 
     def patterns(
         self, files: dict[str, Any], key: str, default: tuple[str, ...]

@@ -17,6 +17,7 @@ from hubsync.deal_target import DealTarget, resolve_deal_target
 from hubsync.errors import ConfigError
 from hubsync.hubspot import HubSpotClient, Pipeline, PropertyDef
 from hubsync.mapping import CUSTOM_CONTACT_PROPERTIES, Mapping
+from hubsync.policies import Constants
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,47 @@ def _key_problem(object_type: str, prop: PropertyDef | None, variable: str) -> l
     ]
 
 
+def constant_problems(
+    object_type: str,
+    constants: Constants,
+    portal: dict[str, PropertyDef],
+    own: dict[str, PropertySpec],
+) -> list[str]:
+    """Why a constant of the mapping file cannot be written, per property."""
+    section = f"[{object_type}s.constants]"
+    problems: list[str] = []
+    for name, value in constants.values.items():
+        prop = portal.get(name)
+        if name in own:
+            problems.append(f"{section} {name}: hubsync writes this property itself")
+        elif prop is None:
+            problems.append(f"{section} {name}: HubSpot has no {object_type} property {name!r}")
+        elif prop.read_only:
+            problems.append(f"{section} {name}: the property is read-only in HubSpot")
+        elif prop.type == "enumeration" and prop.options:
+            # An enumeration without options refers to other records (owners): not listed.
+            wrong = [v for v in value.split(";") if v.strip() and v.strip() not in prop.options]
+            if wrong:
+                labels = ", ".join(
+                    f"{o.get('label')!r} = {o.get('value')}" for o in prop.option_defs
+                )
+                problems.append(
+                    f"{section} {name} = {value!r}: not an option of {name!r} "
+                    f"(options, label = value: {labels}); give the internal value"
+                )
+        elif prop.type == "number" and not _is_number(value):
+            problems.append(f"{section} {name} = {value!r}: {name!r} takes a number")
+    return problems
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return "," not in value
+
+
 def check_schema(
     schema: PortalSchema,
     settings: Settings,
@@ -267,6 +309,10 @@ def check_schema(
             schema.deals.get(settings.invoice_number_property),
             "HUBSYNC_INVOICE_NUMBER_PROPERTY",
         )
+    problems += constant_problems("contact", mapping.contact_constants, schema.contacts, specs)
+    if deals:
+        own = {s.name: s for s in deal_props}
+        problems += constant_problems("deal", mapping.deal_constants, schema.deals, own)
     if missing_contacts:
         problems.insert(0, "missing contact properties: " + ", ".join(missing_contacts))
     if missing_deals:

@@ -48,6 +48,7 @@ DEAL_STAGES = (
     ("closedwon", "Closed Won", "1.0", "true"),
     ("closedlost", "Closed Lost", "0.0", "true"),
 )
+DEAL_TYPES = (("newbusiness", "New Business"), ("existingbusiness", "Existing Business"))
 # Properties every object carries; the store maintains them itself.
 SYSTEM = (("hs_object_id", "number"), ("createdate", "datetime"), ("lastmodifieddate", "datetime"))
 
@@ -79,6 +80,12 @@ def install_defaults(store: Store) -> None:
         "deals", "dealstage", "enumeration", "radio", options=[s[0] for s in DEAL_STAGES]
     )
     store.add_property("deals", "description", "string", "textarea")
+    store.add_property(
+        "deals", "dealtype", "enumeration", "select", options=[v for v, _ in DEAL_TYPES]
+    )
+    labels = dict(DEAL_TYPES)
+    for option in store.properties["deals"]["dealtype"]["options"]:
+        option["label"] = labels[option["value"]]
     store.pipelines["deals"] = [
         {
             "id": "default",
@@ -143,3 +150,34 @@ def install_hubsync_schema(store: Store) -> None:
     deal("kundennummer")
     deal("storniert_durch")
     deal("hubsync_offen", "bool", "booleancheckbox")
+
+
+def add_deal_pipeline(
+    store: Store, pipeline_id: str, label: str, stages: list[tuple[str, str, bool]]
+) -> None:
+    """A pipeline an admin built (numeric ids), stages as (id, label, closed)."""
+    store.pipelines["deals"].append(
+        {
+            "id": pipeline_id,
+            "label": label,
+            "displayOrder": len(store.pipelines["deals"]),
+            "archived": False,
+            "stages": [
+                {
+                    "id": stage,
+                    "label": name,
+                    "displayOrder": order,
+                    "archived": False,
+                    "metadata": {"isClosed": "true" if closed else "false"},
+                }
+                for order, (stage, name, closed) in enumerate(stages)
+            ],
+        }
+    )
+    # HubSpot lists every pipeline as an option of `pipeline`, every stage of `dealstage`.
+    for name, entries in (("pipeline", [(pipeline_id, label)]), ("dealstage", stages)):
+        options = store.properties["deals"][name]["options"]
+        for value, text, *_ in entries:
+            options.append(
+                {"label": text, "value": value, "displayOrder": len(options), "hidden": False}
+            )
