@@ -84,15 +84,19 @@ def _hubspot_checks(settings: Settings, lines: list[str]) -> bool:
             return False
 
         def schema() -> str:
-            check_schema(
+            target = check_schema(
                 read_schema(client),
                 settings,
                 load_mapping(settings.mapping_file),
                 facilities=[settings.contact_category] if settings.contact_category else [],
             )
+            assert target is not None  # deals are checked: the pipeline was resolved
             return (
-                f"properties present, pipeline {settings.deal_pipeline!r} with stages "
-                f"{settings.deal_stage!r}/{settings.deal_cancelled_stage!r}"
+                f"properties present, keys {settings.customer_number_property!r} and "
+                f"{settings.invoice_number_property!r} unique, pipeline "
+                f"{settings.deal_pipeline!r} ({target.pipeline}) with stages "
+                f"{settings.deal_stage!r} ({target.stage}) / "
+                f"{settings.deal_cancelled_stage!r} ({target.cancelled_stage})"
             )
 
         ok, detail = _try(schema)

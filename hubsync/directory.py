@@ -19,6 +19,11 @@ def split_numbers(value: str | None) -> list[str]:
     return [part for part in value.replace(",", ";").replace(" ", ";").split(";") if part]
 
 
+def split_emails(value: str | None) -> list[str]:
+    """The addresses in an `hs_additional_emails` value (";"-separated)."""
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
 class ContactDirectory:
     """A run-local cache of contacts; never the source of truth across runs.
 
@@ -38,10 +43,12 @@ class ContactDirectory:
         """Store (or merge into) what is known of a contact and index its keys."""
         known = self.properties.setdefault(contact_id, {})
         known.update(properties)
-        email = known.get("email")
-        if email:
-            self.by_email[email.lower()] = contact_id
-            self.missing_emails.discard(email.lower())
+        # Secondary addresses first, so the primary wins if a value is in both.
+        emails = [*split_emails(known.get("hs_additional_emails")), known.get("email") or ""]
+        for email in (e.strip().lower() for e in emails):
+            if email:
+                self.by_email[email] = contact_id
+                self.missing_emails.discard(email)
         numbers = [known.get(self.key) or ""] + split_numbers(known.get(CUSTOMER_NUMBERS))
         for number in numbers:
             if number:
