@@ -43,22 +43,36 @@ def _contact_properties(run: Run) -> list[str]:
 
 
 def _load_aliases(run: Run, numbers: Iterable[str], properties: list[str]) -> None:
-    """Learn the numbers of merged contacts (`kundennummern`) once per run, if needed.
+    """Find the merged contacts (`kundennummern`) of numbers no contact has as its key.
 
-    Only merged contacts carry `kundennummern`, so one search for all of them (a page per
-    200) is cheaper than a search per unknown number, and numbers that never get a
-    contact (cash sales, deleted customers) cost nothing in later runs.
+    One filter group per number, five per search, so the cost follows this file's unknown
+    numbers, never the portal's size. HubSpot does not document whether `10050;10061` is
+    one token or two: `*10050*` matches under both readings (wildcards are documented for
+    CONTAINS_TOKEN), and each hit is checked exactly, since it also matches `100501`.
+    Numbers still without a contact join `missing_numbers`.
     """
+    from hubsync.directory import split_numbers
+
     assert run.client is not None and run.schema is not None
     directory = run.directory
-    if directory.aliases_loaded or CUSTOMER_NUMBERS not in run.schema.contacts:
+    if CUSTOMER_NUMBERS not in run.schema.contacts:
         return
-    if all(not n or n in directory.by_number for n in numbers):
+    wanted = sorted({n for n in numbers if n and n not in directory.by_number})
+    if not wanted:
         return
-    groups = [{"filters": [{"propertyName": CUSTOMER_NUMBERS, "operator": "HAS_PROPERTY"}]}]
+    groups = [
+        {
+            "filters": [
+                {"propertyName": CUSTOMER_NUMBERS, "operator": "CONTAINS_TOKEN", "value": f"*{n}*"}
+            ]
+        }
+        for n in wanted
+    ]
+    asked = set(wanted)
     for obj in run.client.search("contacts", groups, properties):
-        directory.remember(obj.id, obj.properties)
-    directory.aliases_loaded = True
+        if asked.intersection(split_numbers(obj.properties.get(CUSTOMER_NUMBERS))):
+            directory.remember(obj.id, obj.properties)
+    directory.missing_numbers.update(n for n in wanted if n not in directory.by_number)
 
 
 def _split_name(name: str | None) -> dict[str, str]:
@@ -204,17 +218,39 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
     return replace(outcome, errors=tuple(sorted(errors, key=lambda e: e.line)))
 
 
-def adopt_unassigned(run: Run, new_numbers: dict[str, str]) -> None:
-    """Associate deals that waited for a customer number which now has a contact."""
+def adopt_unassigned(run: Run, numbers: Iterable[str]) -> None:
+    """Associate the deals waiting (`hubsync_offen`) for these customer numbers with the
+    contacts the directory now knows for them, and mark them no longer waiting.
+
+    Asks only for the given numbers, 100 per IN filter and five filter groups per search,
+    so the calls follow the customer file, not the thousands of deals that may wait for
+    other customers. One probe first: where nothing waits, that is the only call.
+    """
     assert run.client is not None and run.schema is not None
     if OPEN not in run.schema.deals or run.options.dry_run:
         return
-    groups = [{"filters": [{"propertyName": OPEN, "operator": "EQ", "value": "true"}]}]
-    waiting = run.client.search("deals", groups, DEAL_READ)
+    directory = run.directory
+    known = sorted({n for n in numbers if n in directory.by_number})
+    waiting = {"propertyName": OPEN, "operator": "EQ", "value": "true"}
+    if not known or run.client.count("deals", [{"filters": [waiting]}]) == 0:
+        return
+    per_filter = 100  # HubSpot's cap on IN values (the client refuses more)
+    groups = [
+        {
+            "filters": [
+                waiting,
+                {
+                    "propertyName": "kundennummer",
+                    "operator": "IN",
+                    "values": known[i : i + per_filter],
+                },
+            ]
+        }
+        for i in range(0, len(known), per_filter)
+    ]
     pairs: set[tuple[str, str]] = set()
-    for deal in waiting:
-        number = deal.properties.get("kundennummer") or ""
-        contact = run.directory.by_number.get(number)
+    for deal in run.client.search("deals", groups, DEAL_READ):
+        contact = directory.by_number.get(deal.properties.get("kundennummer") or "")
         if contact is not None:
             run.deals[deal.id] = dict(deal.properties)
             pairs.add((deal.id, contact))

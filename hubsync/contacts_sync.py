@@ -66,6 +66,9 @@ class ContactResult:
     unchanged: int
     errors: tuple[RowError, ...]
     new_numbers: dict[str, str] = field(default_factory=dict)  # number → id, first seen now
+    # Every number of the file's records whose contact exists now, new or not: waiting
+    # deals are adopted from these, so a run killed before adopting catches up next time.
+    known_numbers: tuple[str, ...] = ()
 
 
 def _read_properties(records: Sequence[CustomerRecord], options: ContactOptions) -> list[str]:
@@ -257,6 +260,7 @@ def apply_contacts(
     """Write the planned contacts; records HubSpot rejects become row errors."""
     errors = list(plan.errors)
     new_numbers: dict[str, str] = {}
+    known: list[str] = []
     created = updated = 0
     if plan.creates:
         items = {w.email: w.changes for w in plan.creates}
@@ -270,6 +274,7 @@ def apply_contacts(
             if write is not None:
                 directory.add_numbers(obj.id, write.numbers)
                 new_numbers.update(dict.fromkeys(write.numbers, obj.id))
+                known.extend(write.numbers)
             created += 1 if obj.new else 0
             updated += 0 if obj.new else 1
         errors += [_failure_error(by_email[k], f) for k, f in failed.items() if k in by_email]
@@ -285,9 +290,18 @@ def apply_contacts(
                 fresh = [n for n in write.numbers if n not in directory.by_number]
                 directory.add_numbers(obj.id, write.numbers)
                 new_numbers.update(dict.fromkeys(fresh, obj.id))
+                known.extend(write.numbers)
         updated += len(plan.updates) - len(failed_ids)
         errors += [_failure_error(by_id[f.key], f) for f in result.failures if f.key in by_id]
     for write in plan.unchanged:
         if write.contact_id:
             directory.add_numbers(write.contact_id, write.numbers)
-    return ContactResult(created, updated, len(plan.unchanged), tuple(errors), new_numbers)
+            known.extend(write.numbers)
+    return ContactResult(
+        created,
+        updated,
+        len(plan.unchanged),
+        tuple(errors),
+        new_numbers,
+        tuple(dict.fromkeys(known)),
+    )

@@ -219,7 +219,7 @@ class Run:
         writes = len(plan.creates) + len(plan.updates)
         self.progress(f"{item.path.name}: writing {writes} contacts", batches(writes))
         result = apply_contacts(plan, self.client, self.directory)
-        self.after_contacts(result.new_numbers)
+        self.after_contacts(result.known_numbers)
         errors = sorted((*base.errors, *result.errors), key=lambda e: e.line)
         return replace(
             counts,
@@ -241,11 +241,12 @@ class Run:
             skip=frozenset(name for name, prop in schema.contacts.items() if prop.read_only),
         )
 
-    def after_contacts(self, new_numbers: dict[str, str]) -> None:
-        """Hook for the booking stage: deals waiting for these customer numbers."""
-        if not new_numbers or self.client is None:
+    def after_contacts(self, numbers: tuple[str, ...]) -> None:
+        """Hook for the booking stage: deals waiting for these customer numbers, which
+        have contacts now (all of the file's, not only new ones: see ContactResult)."""
+        if not numbers or self.client is None:
             return
-        adopt_unassigned(self, new_numbers)
+        adopt_unassigned(self, numbers)
 
     # outcomes -----------------------------------------------------------------------------
 

@@ -59,6 +59,15 @@ def _rate_limited(policy: str) -> JSON:
     }
 
 
+# What HubSpot answers past the per-second search limit (no correlationId, no category).
+_SEARCH_LIMITED: JSON = {
+    "status": "error",
+    "message": "You have reached your secondly limit.",
+    "errorType": "RATE_LIMIT",
+    "policyName": "SECONDLY",
+}
+
+
 def _fault_body(status: int) -> JSON | None:
     if status == 423:
         return None  # HubSpot's 423 often comes without a body
@@ -79,10 +88,14 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         with_hubsync_schema: bool = False,
+        search_per_second: int | None = None,
     ) -> None:
         self.token = token
         self.scopes = ALL_SCOPES if scopes is None else scopes
         self.rate_limit = rate_limit
+        # HubSpot's own search limit (5/s per account, "Search the CRM", Limitations); off
+        # by default so tests that do not study it never wait on the real clock.
+        self.search_per_second = search_per_second
         self.latency = latency
         # Called in each request's own thread before it is answered (tests hold requests
         # at a barrier to prove they are served concurrently, without timing them).
@@ -95,6 +108,7 @@ class Emulator:
         self._log_lock = threading.Lock()
         self._window: deque[float] = deque()
         self._window_lock = threading.Lock()
+        self._search_window: deque[float] = deque()
         self._daily_used = 0
         self._fault_state: FaultState | None = None
         self.faults = faults
@@ -200,9 +214,15 @@ class Emulator:
         if missing is not None:
             return Reply(403, _missing_scopes(missing), {})
         searching = route.kind == "search"
-        headers = {} if searching else self._take_rate_slot()
+        if searching and not self._take_search_slot():
+            return Reply(429, _SEARCH_LIMITED, {})
+        # Searches count against the 10-second limit too, but their answers carry no
+        # X-HubSpot-RateLimit headers.
+        headers = self._take_rate_slot()
         if headers is None:
             return Reply(429, _rate_limited("TEN_SECONDLY_ROLLING"), self._headers(0))
+        if searching:
+            headers = {}
         fault, fault_status = (
             self._fault_state.decide(route.kind == "write")
             if self._fault_state
@@ -243,6 +263,19 @@ class Emulator:
             self._daily_used += 1
             limit = self.rate_limit or NOMINAL_LIMIT
             return self._headers(limit - len(window))
+
+    def _take_search_slot(self) -> bool:
+        if self.search_per_second is None:
+            return True
+        now = time.monotonic()
+        with self._window_lock:
+            window = self._search_window
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            if len(window) >= self.search_per_second:
+                return False
+            window.append(now)
+            return True
 
     def _headers(self, remaining: int) -> dict[str, str]:
         plan = self.faults

@@ -32,8 +32,22 @@ log = logging.getLogger(__name__)
 OBJECT_BATCH = 100  # HubSpot's limit per objects batch call
 ASSOC_READ_BATCH = 1000
 ASSOC_WRITE_BATCH = 2000
+# CRM search caps, from "Search the CRM" (developers.hubspot.com/docs/api-reference/2026-03/
+# crm/search-the-crm, "Limitations"): 200 results per page, 10,000 per query (a page past
+# that is a 400), 5 filterGroups of 6 filters, 18 filters in all, 100 values per IN/NOT_IN,
+# 5 requests per second per account, also counted against the 10-second limit. The 2024
+# changelog ("Expanded filtering capabilities") announced 10 per group and 25 in all; the
+# stricter set holds under both readings.
 SEARCH_PAGE = 200
-SEARCH_PER_SECOND = 4  # HubSpot allows 5/s for search, counted apart from the 10 s limit
+SEARCH_MAX_RESULTS = 10_000
+SEARCH_MAX_GROUPS = 5
+SEARCH_MAX_GROUP_FILTERS = 6
+SEARCH_MAX_FILTERS = 18
+SEARCH_MAX_VALUES = 100
+SEARCH_PER_SECOND = 4  # one below HubSpot's 5/s: other integrations of the portal search too
+# A stable order makes offset paging return each record once; the spec marks filterGroups,
+# sorts, after, limit and properties as required in PublicObjectSearchRequest.
+SEARCH_SORTS = ({"propertyName": "hs_object_id", "direction": "ASCENDING"},)
 
 
 def _key(id_property: str | None, value: str) -> str:
@@ -46,9 +60,53 @@ def _results(reply: Reply) -> list[dict[str, Any]]:
     return [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
 
 
+def _total(reply: Reply) -> int:
+    value = reply.body.get("total") if isinstance(reply.body, dict) else None
+    return value if isinstance(value, int) else 0
+
+
 def _nested_id(result: dict[str, Any], side: str) -> str | None:
     value = result.get(side)
     return str(value["id"]) if isinstance(value, dict) and "id" in value else None
+
+
+def _filter_count(group: Mapping[str, Any]) -> int:
+    """Filters in one filter group; ValueError when it breaks a per-group cap."""
+    filters = group.get("filters")
+    if not isinstance(filters, list) or not filters:
+        raise ValueError(f"a search filter group needs a non-empty list of filters: {group!r}")
+    if len(filters) > SEARCH_MAX_GROUP_FILTERS:
+        raise ValueError(
+            f"a search filter group has {len(filters)} filters; HubSpot takes at most "
+            f"{SEARCH_MAX_GROUP_FILTERS}"
+        )
+    for flt in filters:
+        values = flt.get("values") if isinstance(flt, dict) else None
+        if isinstance(values, list) and len(values) > SEARCH_MAX_VALUES:
+            raise ValueError(
+                f"a search filter has {len(values)} values; HubSpot takes at most "
+                f"{SEARCH_MAX_VALUES} per IN/NOT_IN filter"
+            )
+    return len(filters)
+
+
+def search_batches(filter_groups: Sequence[Mapping[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The filter groups split into requests HubSpot accepts (≤ 5 groups, ≤ 18 filters).
+
+    Groups are ORed, so sending them in several requests and joining the results finds
+    the same records. Raises ValueError for a group that no request could carry.
+    """
+    batches: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+    filters = 0
+    for group in filter_groups:
+        count = _filter_count(group)
+        if current and (len(current) == SEARCH_MAX_GROUPS or filters + count > SEARCH_MAX_FILTERS):
+            batches.append(current)
+            current, filters = [], 0
+        current.append(dict(group))
+        filters += count
+    return [*batches, current] if current else batches
 
 
 class HubSpotClient:
@@ -175,25 +233,78 @@ class HubSpotClient:
         return WriteResult(objects, tuple(f for _, failures in parts for f in failures))
 
     def search(
-        self, object_type: str, filter_groups: list[dict[str, Any]], properties: Sequence[str]
+        self,
+        object_type: str,
+        filter_groups: Sequence[Mapping[str, Any]],
+        properties: Sequence[str],
     ) -> list[HubSpotObject]:
-        """All records matching `filter_groups`, following paging (HubSpot stops at 10,000)."""
+        """Records matching any of `filter_groups` (any number of them: they are sent in as
+        many requests as HubSpot's caps need), each record once, in id order per request.
+
+        A request matching more than 10,000 records returns its first 10,000 and logs a
+        warning: HubSpot answers 400 past that, so callers narrow their filters instead.
+        Raises ValueError for a filter group beyond HubSpot's caps (a programming error).
+        """
         path = self.paths.objects(object_type, "search")
-        body: dict[str, Any] = {
-            "filterGroups": filter_groups,
-            "properties": list(properties),
-            "limit": SEARCH_PAGE,
-        }
+        found: dict[str, HubSpotObject] = {}
+        for groups in search_batches(filter_groups) or [[]]:
+            for obj in self._search_all(path, groups, properties):
+                found.setdefault(obj.id, obj)
+        return list(found.values())
+
+    def count(self, object_type: str, filter_groups: Sequence[Mapping[str, Any]]) -> int:
+        """How many records match `filter_groups` (one search request, its `total`)."""
+        batches = search_batches(filter_groups) or [[]]
+        if len(batches) > 1:
+            raise ValueError("count takes at most one request's worth of filter groups")
+        path = self.paths.objects(object_type, "search")
+        reply = self._search_page(path, batches[0], ["hs_object_id"], "0", 1)
+        return _total(reply)
+
+    def _search_all(
+        self, path: str, groups: list[dict[str, Any]], properties: Sequence[str]
+    ) -> list[HubSpotObject]:
         found: list[HubSpotObject] = []
-        seen: set[str] = set()
+        after, limit = "0", SEARCH_PAGE
         while True:
-            reply = self._http.call("POST", path, body, safe=True, limiter=self.search_limiter)
+            reply = self._search_page(path, groups, properties, after, limit)
             found.extend(HubSpotObject.from_api(r) for r in _results(reply))
-            after = (reply.body or {}).get("paging", {}).get("next", {}).get("after")
-            if not after or str(after) in seen:
+            following = (reply.body or {}).get("paging", {}).get("next", {}).get("after")
+            if not following or str(following) == after:
                 return found
-            seen.add(str(after))
-            body = {**body, "after": str(after)}
+            try:
+                offset = int(following)
+            except ValueError:
+                offset = len(found)  # an opaque cursor: judge by what was read
+            # A page ending past 10,000 is a 400, so the last one may be short, and none
+            # starts there: the caller's filters were too wide, which is worth a warning.
+            limit = min(SEARCH_PAGE, SEARCH_MAX_RESULTS - offset)
+            if limit <= 0:
+                log.warning(
+                    "search on %s matches %s records; only the first %d were read",
+                    path,
+                    _total(reply) or "more than 10,000",
+                    len(found),
+                )
+                return found
+            after = str(following)
+
+    def _search_page(
+        self,
+        path: str,
+        groups: list[dict[str, Any]],
+        properties: Sequence[str],
+        after: str,
+        limit: int,
+    ) -> Reply:
+        body: dict[str, Any] = {
+            "filterGroups": groups,
+            "sorts": [dict(s) for s in SEARCH_SORTS],
+            "properties": list(properties),
+            "limit": limit,
+            "after": after,
+        }
+        return self._http.call("POST", path, body, safe=True, limiter=self.search_limiter)
 
     # associations -------------------------------------------------------------------------
 

@@ -111,11 +111,19 @@ class Transport:
         accept: Collection[int] = (),
         limiter: RateLimiter | None = None,
     ) -> Reply:
-        """Send `method path` with JSON `body`; `safe` = may be repeated after a failure."""
+        """Send `method path` with JSON `body`; `safe` = may be repeated after a failure.
+
+        Every attempt takes a slot of the shared 10-second limiter and, when given, one of
+        `limiter` too (search: HubSpot counts searches against both limits).
+        """
         attempts = 1 + max(0, self._options.max_retries)
         what = f"{method} {path}"
         for attempt in range(1, attempts + 1):
-            (limiter or self._limiter).acquire()
+            self._limiter.acquire()
+            # The per-second limiter last: its grant is the one that must be fresh when
+            # the request leaves; the 10 s window has headroom for the short wait here.
+            if limiter is not None:
+                limiter.acquire()
             self._stats.add(calls=1, **{"writes" if write else "reads": 1})
             started = time.monotonic()
             try:
