@@ -248,7 +248,8 @@ def _check(store: Store, object_type: str, mode: str, plan: _Plan) -> list[JSON]
             continue
         if is_read_only(definition) or (object_type, name) in store.refused:
             msg = f'"{name}" is a read only property; its value cannot be set.'
-            errors.append(issue("READ_ONLY_VALUE", msg, name, plan.key))
+            quirk = not is_read_only(definition) and not store.portal_errors_name_inputs
+            errors.append(issue("READ_ONLY_VALUE", msg, name, None if quirk else plan.key))
             continue
         try:
             value = normalize_value(definition, raw, current.get(name))
@@ -267,7 +268,7 @@ def _check(store: Store, object_type: str, mode: str, plan: _Plan) -> list[JSON]
     if object_type == "deals" and not errors:
         errors.extend(_check_deal(store, plan, current))
     if not errors:
-        named = plan.key if store.rule_errors_name_inputs else None
+        named = plan.key if store.portal_errors_name_inputs else None
         final = {**current, **changes}
         label = SINGULAR[object_type].upper()
         creating = plan.target is None

@@ -9,11 +9,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import requests
 
-from hubsync.hubspot.batching import BatchWriter, chunked, raise_if_schema_problem, run_parallel
+from hubsync.hubspot.batching import (
+    BatchWriter,
+    chunked,
+    raise_if_key_problem,
+    raise_if_schema_problem,
+    run_parallel,
+)
 from hubsync.hubspot.limiter import RateLimiter
 from hubsync.hubspot.models import (
     CallStats,
@@ -153,13 +160,18 @@ class HubSpotClient:
         keys = list(dict.fromkeys(_key(id_property, i) for i in ids))
         path = self.paths.objects(object_type, "batch/read")
 
+        # The key is asked for too: results are matched to the ids by it. The 2026-09 spec
+        # (BatchReadInputSimplePublicObjectId) marks propertiesWithHistory as required.
+        names = list(dict.fromkeys([*properties, *([id_property] if id_property else [])]))
+
         def one(chunk: list[str]) -> dict[str, HubSpotObject]:
-            body: dict[str, Any] = {"properties": list(properties)}
+            body: dict[str, Any] = {"properties": names, "propertiesWithHistory": []}
             if id_property:
                 body["idProperty"] = id_property
             body["inputs"] = [{"id": k} for k in chunk]
             reply = self._http.call("POST", path, body, safe=True, accept=(400, 404))
             if reply.status == 400:
+                raise_if_key_problem(reply, object_type, id_property)
                 raise_if_schema_problem(reply, object_type)
             # A 404 listing the ids in errors[] means none of them exists: an empty result.
             if reply.status == 400 or (reply.status == 404 and not reply.errors()):
@@ -201,13 +213,32 @@ class HubSpotClient:
         merged: dict[str, dict[str, str]] = {}
         for key, props in items.items():
             merged.setdefault(_key(id_property, key), {}).update(props)
-        inputs = [{"idProperty": id_property, "id": k, "properties": p} for k, p in merged.items()]
+        # The key goes into `properties` too (free, and results list what was sent), yet
+        # HubSpot does not promise to echo it in an updated record's result: results
+        # without it are read back by record id below (one call per 100, none if echoed).
+        inputs = [
+            {"idProperty": id_property, "id": k, "properties": {id_property: k, **p}}
+            for k, p in merged.items()
+        ]
 
         def result_key(result: dict[str, Any]) -> str | None:
             value = result.get("properties", {}).get(id_property)
             return None if value is None else _key(id_property, str(value))
 
-        return self._write(object_type, "batch/upsert", inputs, result_key)
+        written = self._write(object_type, "batch/upsert", inputs, result_key)
+        unkeyed = [o.id for o in written.objects if not o.properties.get(id_property)]
+        if not unkeyed:
+            return written
+        found = self.read(object_type, unkeyed, [id_property])
+        objects = tuple(
+            replace(
+                o, properties={**o.properties, id_property: found[o.id].properties.get(id_property)}
+            )
+            if o.id in found and not o.properties.get(id_property)
+            else o
+            for o in written.objects
+        )
+        return WriteResult(objects, written.failures)
 
     def update(self, object_type: str, items: Mapping[str, Mapping[str, str]]) -> WriteResult:
         """Update records by record id (key → properties); same failure rules as `upsert`."""
