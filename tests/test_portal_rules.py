@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -62,9 +63,14 @@ def settings_for(emulator: Emulator, data_dir: Path) -> Settings:
     )
 
 
-def run_with(emulator: Emulator, data_dir: Path, *sources: Path) -> RunSummary:
+def run_with(
+    emulator: Emulator, data_dir: Path, *sources: Path, mapping: str | None = None
+) -> RunSummary:
     """One cron run over copies of `sources`; the emulator's log then holds only its calls."""
     settings = settings_for(emulator, data_dir)
+    if mapping is not None:
+        (data_dir / "mapping.toml").write_text(mapping, encoding="utf-8")
+        settings = replace(settings, mapping_file=data_dir / "mapping.toml")
     settings.inbox.mkdir(parents=True, exist_ok=True)
     for age, source in enumerate(reversed(sources), start=1):
         settled(shutil.copyfile(source, settings.inbox / source.name), age=3600.0 * age)
@@ -134,6 +140,17 @@ def test_a_rule_met_by_the_mapping_lets_the_journal_through(
     summary = run_with(emulator, tmp_path, JOURNAL)
     assert summary.fatal is None
     assert len(emulator.store.deals) == 114
+
+
+def test_the_way_out_named_in_the_message_lets_the_journal_through(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.require_on_create("deals", "dealtype")
+    constants = '[deals.constants]\ndealtype = "existingbusiness"\n'
+    summary = run_with(emulator, tmp_path, JOURNAL, mapping=constants)
+    assert summary.fatal is None
+    assert len(emulator.store.deals) == 114
+    assert {d["dealtype"] for d in emulator.store.deals.values()} == {"existingbusiness"}
 
 
 # --- recognising a rule when HubSpot's answer says little (scripted HubSpot) -------------
