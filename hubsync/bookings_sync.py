@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from hubsync.bookings import read_bookings
 from hubsync.classify import Classified
 from hubsync.contacts_sync import lookup_contacts
-from hubsync.deals_sync import DEAL_READ, NUMBER, OPEN, apply_deals, plan_deals
-from hubsync.directory import CUSTOMER_NUMBER, CUSTOMER_NUMBERS
+from hubsync.deals_sync import NUMBER, OPEN, apply_deals, deal_read, plan_deals
+from hubsync.directory import CUSTOMER_NUMBERS, split_numbers
 from hubsync.figures_sync import refresh_figures
 from hubsync.progress import batches
 from hubsync.records import BookingDocument, RowError, RowWarning, params
@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 
 
 def _contact_properties(run: Run) -> list[str]:
-    names = {"email", "firstname", "lastname", CUSTOMER_NUMBER}
+    # hs_additional_emails: HubSpot may match a booking's e-mail against a contact's
+    # secondary address; reading it lets the directory know that contact by that address.
+    names = {"email", "hs_additional_emails", "firstname", "lastname", run.directory.key}
     names.update(run.contact_options().read_also)
     schema = run.schema
     if schema is not None:
@@ -49,16 +51,24 @@ def _load_aliases(run: Run, numbers: Iterable[str], properties: list[str]) -> No
     numbers, never the portal's size. HubSpot does not document whether `10050;10061` is
     one token or two: `*10050*` matches under both readings (wildcards are documented for
     CONTAINS_TOKEN), and each hit is checked exactly, since it also matches `100501`.
-    Numbers still without a contact join `missing_numbers`.
+    Numbers still without a contact join `missing_numbers`; each number is asked at
+    most once per run, and not at all when no contact carries merged numbers (one probe).
     """
-    from hubsync.directory import split_numbers
-
     assert run.client is not None and run.schema is not None
     directory = run.directory
     if CUSTOMER_NUMBERS not in run.schema.contacts:
         return
-    wanted = sorted({n for n in numbers if n and n not in directory.by_number})
+    wanted = sorted(
+        {n for n in numbers if n and n not in directory.by_number} - directory.alias_checked
+    )
     if not wanted:
+        return
+    directory.alias_checked.update(wanted)
+    if directory.merged_contacts is None:
+        merged = [{"filters": [{"propertyName": CUSTOMER_NUMBERS, "operator": "HAS_PROPERTY"}]}]
+        directory.merged_contacts = run.client.count("contacts", merged)
+    if directory.merged_contacts == 0:
+        directory.missing_numbers.update(wanted)
         return
     groups = [
         {
@@ -127,9 +137,13 @@ def _resolve(run: Run, documents: list[BookingDocument]) -> tuple[dict[str, str]
     category = run.contact_options().category_property
     for doc in unresolved:
         if doc.email and doc.email not in directory.by_email and doc.email not in guests:
-            props = {"email": doc.email, **_split_name(doc.customer_name)}
+            props = {
+                **run.mapping.contact_constants.values,
+                "email": doc.email,
+                **_split_name(doc.customer_name),
+            }
             if doc.customer_number:
-                props[CUSTOMER_NUMBER] = doc.customer_number
+                props[directory.key] = doc.customer_number
             if category and run.settings.contact_category:
                 props[category] = run.settings.contact_category
             guests[doc.email] = props
@@ -179,6 +193,7 @@ def process_bookings(run: Run, item: Classified) -> FileOutcome:
         run.settings,
         assigned=set(resolved),
         open_supported=OPEN in run.schema.deals,
+        constants=run.mapping.deal_constants,
     )
     unassigned = sorted(n for n in plan.documents if n not in resolved)
     for number in unassigned:
@@ -249,7 +264,8 @@ def adopt_unassigned(run: Run, numbers: Iterable[str]) -> None:
         for i in range(0, len(known), per_filter)
     ]
     pairs: set[tuple[str, str]] = set()
-    for deal in run.client.search("deals", groups, DEAL_READ):
+    read = deal_read(run.settings.invoice_number_property)
+    for deal in run.client.search("deals", groups, read):
         contact = directory.by_number.get(deal.properties.get("kundennummer") or "")
         if contact is not None:
             run.deals[deal.id] = dict(deal.properties)

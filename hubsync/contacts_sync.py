@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from hubsync.compare import same_value
 from hubsync.directory import CUSTOMER_NUMBER, CUSTOMER_NUMBERS, ContactDirectory, split_numbers
 from hubsync.hubspot import HubSpotClient, RecordFailure
 from hubsync.mapping import Mapping, WritePolicy, merge_value
-from hubsync.records import CustomerRecord, RowError, params
+from hubsync.records import CustomerRecord, RowError, RowWarning, params
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class ContactOptions:
     aliases: bool  # the portal has `kundennummern` for merged customer numbers
     skip: frozenset[str] = frozenset()  # properties the portal won't take (read-only there)
     read_also: tuple[str, ...] = ()  # read along so later stages need no second read
+    key: str = CUSTOMER_NUMBER  # the unique property holding the primary customer number
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,14 @@ class ContactResult:
     updated: int
     unchanged: int
     errors: tuple[RowError, ...]
-    new_numbers: dict[str, str] = field(default_factory=dict)  # number → id, first seen now
     # Every number of the file's records whose contact exists now, new or not: waiting
     # deals are adopted from these, so a run killed before adopting catches up next time.
     known_numbers: tuple[str, ...] = ()
+    warnings: tuple[RowWarning, ...] = ()  # written, but without a value HubSpot refused
 
 
 def _read_properties(records: Sequence[CustomerRecord], options: ContactOptions) -> list[str]:
-    names = {"email", CUSTOMER_NUMBER, "hs_additional_emails", *options.read_also}
+    names = {"email", options.key, "hs_additional_emails", *options.read_also}
     if options.category_property:
         names.add(options.category_property)
     if options.aliases:
@@ -96,7 +97,7 @@ def lookup_contacts(
         {n for n in numbers if n and n not in directory.by_number} - directory.missing_numbers
     )
     if wanted_numbers:
-        found = client.read("contacts", wanted_numbers, properties, id_property=CUSTOMER_NUMBER)
+        found = client.read("contacts", wanted_numbers, properties, id_property=directory.key)
         for obj in found.values():
             directory.remember(obj.id, obj.properties)
         directory.missing_numbers.update(n for n in wanted_numbers if n not in found)
@@ -120,6 +121,9 @@ def _desired(record: CustomerRecord, options: ContactOptions) -> dict[str, str |
         desired.pop(name, None)
     if options.category_property and record.facility:
         desired[options.category_property] = record.facility
+    if record.customer_numbers:
+        # The key property gets the primary number, whatever the mapping calls its column.
+        desired[options.key] = record.customer_numbers[0]
     if options.aliases and len(record.customer_numbers) > 1:
         desired[CUSTOMER_NUMBERS] = ";".join(record.customer_numbers)
     return desired
@@ -128,7 +132,7 @@ def _desired(record: CustomerRecord, options: ContactOptions) -> dict[str, str |
 def _policy(mapping: Mapping, name: str, options: ContactOptions) -> WritePolicy:
     if name in (CUSTOMER_NUMBERS, "hs_additional_emails"):
         return WritePolicy.APPEND
-    if name == CUSTOMER_NUMBER:
+    if name == options.key:
         return WritePolicy.IF_EMPTY  # the stable key of a contact is never replaced
     if name == options.category_property and options.category_multi:
         return WritePolicy.APPEND
@@ -165,14 +169,16 @@ def diff_contact(
         if current is None and value == "":
             continue  # blanks never go into a new contact
         changes[name] = value
+    for name, value in mapping.contact_constants.changes(current).items():
+        changes.setdefault(name, value)  # a constant never overrides the export's own value
     if current is None:
         changes["email"] = record.email
     elif not same_value(existing.get("email"), record.email):
         changes["email"] = record.email  # e-mail changed in the booking system
     # Found by e-mail but known under another number: keep the key, remember the alias.
-    if current is not None and existing.get(CUSTOMER_NUMBER) not in (None, "") and options.aliases:
+    if current is not None and existing.get(options.key) not in (None, "") and options.aliases:
         known = split_numbers(existing.get(CUSTOMER_NUMBERS))
-        numbers = [existing.get(CUSTOMER_NUMBER) or "", *record.customer_numbers]
+        numbers = [existing.get(options.key) or "", *record.customer_numbers]
         merged = list(dict.fromkeys(n for n in [*known, *numbers] if n))
         if len(merged) > 1 and set(merged) != set(known):
             changes[CUSTOMER_NUMBERS] = ";".join(merged)
@@ -189,7 +195,7 @@ def plan_contacts(
     options: ContactOptions,
 ) -> ContactPlan:
     """Read what HubSpot holds for these records and decide every write (read-only)."""
-    properties = _read_properties(records, options)
+    properties = sorted({*_read_properties(records, options), *mapping.contact_constants.values})
     lookup_contacts(
         client,
         directory,
@@ -244,6 +250,22 @@ def preview_contacts(plan: ContactPlan, directory: ContactDirectory) -> None:
         directory.add_numbers(contact_id, write.numbers)
 
 
+def _not_written(write: ContactWrite, failure: RecordFailure) -> RowWarning:
+    """The contact was written, one value was not: a warning, the rest of the row is in."""
+    return RowWarning(
+        write.lines[0],
+        None,
+        f"contact {write.email} written without part of it: {failure.message}",
+        "contact_partly_written",
+        params(email=write.email, hubspot=failure.message),
+    )
+
+
+def _written_without(failure: RecordFailure) -> bool:
+    # The client resent the record without hs_additional_emails (READ_ONLY_VALUE).
+    return failure.code == "READ_ONLY_VALUE"
+
+
 def _failure_error(write: ContactWrite, failure: RecordFailure) -> RowError:
     return RowError(
         write.lines[0],
@@ -259,21 +281,22 @@ def apply_contacts(
 ) -> ContactResult:
     """Write the planned contacts; records HubSpot rejects become row errors."""
     errors = list(plan.errors)
-    new_numbers: dict[str, str] = {}
+    warnings: list[RowWarning] = []
     known: list[str] = []
     created = updated = 0
     if plan.creates:
         items = {w.email: w.changes for w in plan.creates}
         result = client.upsert("contacts", "email", items)
-        failed = {f.key.lower(): f for f in result.failures}
         by_email = {w.email: w for w in plan.creates}
+        partly = [f for f in result.failures if _written_without(f)]
+        warnings += [_not_written(by_email[f.key], f) for f in partly if f.key in by_email]
+        failed = {f.key.lower(): f for f in result.failures if not _written_without(f)}
         for obj in result.objects:
             email = (obj.properties.get("email") or "").lower()
             write = by_email.get(email)
             directory.remember(obj.id, {**(write.changes if write else {}), **obj.properties})
             if write is not None:
                 directory.add_numbers(obj.id, write.numbers)
-                new_numbers.update(dict.fromkeys(write.numbers, obj.id))
                 known.extend(write.numbers)
             created += 1 if obj.new else 0
             updated += 0 if obj.new else 1
@@ -282,17 +305,18 @@ def apply_contacts(
         items = {w.contact_id: w.changes for w in plan.updates if w.contact_id}
         result = client.update("contacts", items)
         by_id = {w.contact_id: w for w in plan.updates}
-        failed_ids = {f.key for f in result.failures}
+        partly = [f for f in result.failures if _written_without(f)]
+        warnings += [_not_written(by_id[f.key], f) for f in partly if f.key in by_id]
+        rejected = [f for f in result.failures if not _written_without(f)]
+        failed_ids = {f.key for f in rejected}
         for obj in result.objects:
             write = by_id.get(obj.id)
             directory.remember(obj.id, {**(write.changes if write else {}), **obj.properties})
             if write is not None:
-                fresh = [n for n in write.numbers if n not in directory.by_number]
                 directory.add_numbers(obj.id, write.numbers)
-                new_numbers.update(dict.fromkeys(fresh, obj.id))
                 known.extend(write.numbers)
         updated += len(plan.updates) - len(failed_ids)
-        errors += [_failure_error(by_id[f.key], f) for f in result.failures if f.key in by_id]
+        errors += [_failure_error(by_id[f.key], f) for f in rejected if f.key in by_id]
     for write in plan.unchanged:
         if write.contact_id:
             directory.add_numbers(write.contact_id, write.numbers)
@@ -302,6 +326,6 @@ def apply_contacts(
         updated,
         len(plan.unchanged),
         tuple(errors),
-        new_numbers,
         tuple(dict.fromkeys(known)),
+        tuple(warnings),
     )

@@ -37,7 +37,8 @@ class ContactDirectory:
         self.by_email: dict[str, str] = {}
         self.missing_numbers: set[str] = set()  # asked HubSpot, no contact has them
         self.missing_emails: set[str] = set()
-        self.aliases_loaded = False  # every merged contact's numbers are known
+        self.alias_checked: set[str] = set()  # numbers searched for in `kundennummern`
+        self.merged_contacts: int | None = None  # how many contacts carry merged numbers
 
     def remember(self, contact_id: str, properties: Mapping[str, str | None]) -> None:
         """Store (or merge into) what is known of a contact and index its keys."""

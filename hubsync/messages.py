@@ -222,6 +222,12 @@ MESSAGES: dict[str, Entry] = {
         "HubSpot hat den Kontakt {email} abgelehnt: {hubspot}",
         "HubSpot rejected the contact {email}: {hubspot}",
     ),
+    "contact_partly_written": _entry(
+        "Kontakt ohne einen Wert geschrieben",
+        "contact written without a value",
+        "Kontakt {email} geschrieben, aber HubSpot hat einen Teil abgelehnt: {hubspot}",
+        "contact {email} written without part of it: {hubspot}",
+    ),
     "deal_rejected": _entry(
         "Deal von HubSpot abgelehnt",
         "deal rejected by HubSpot",

@@ -73,7 +73,7 @@ class Run:
         self.progress = collaborators.progress
         self.options = options
         self.inbox = Inbox(settings.data_dir)
-        self.directory = ContactDirectory()
+        self.directory = ContactDirectory(settings.customer_number_property)
         self.schema: PortalSchema | None = None
         self.deals: dict[str, dict[str, str | None]] = {}  # deal id → properties seen this run
         self.started = self.clock()
@@ -99,13 +99,21 @@ class Run:
         try:
             if self.client is not None and files:
                 self.schema = read_schema(self.client)
-                check_schema(
+                target = check_schema(
                     self.schema,
                     self.settings,
                     self.mapping,
                     facilities=[f for f in [self.settings.contact_category] if f],
                     deals=any(f.kind is FileKind.BOOKINGS for f in files),
                 )
+                if target is not None:
+                    # Labels resolved once: every later stage writes and compares ids.
+                    self.settings = replace(
+                        self.settings,
+                        deal_pipeline=target.pipeline,
+                        deal_stage=target.stage,
+                        deal_cancelled_stage=target.cancelled_stage,
+                    )
             for item in files:
                 outcomes.append(self.process(item))
         except ConfigError as exc:
@@ -223,6 +231,7 @@ class Run:
         errors = sorted((*base.errors, *result.errors), key=lambda e: e.line)
         return replace(
             counts,
+            warnings=(*counts.warnings, *result.warnings),
             contacts_created=result.created,
             contacts_updated=result.updated,
             contacts_unchanged=result.unchanged,
@@ -238,6 +247,7 @@ class Run:
             category_multi=schema.category_multi(category),
             aliases="kundennummern" in schema.contacts,
             read_also=tuple(p for p in FIGURE_PROPERTIES if p in schema.contacts),
+            key=self.settings.customer_number_property,
             skip=frozenset(name for name, prop in schema.contacts.items() if prop.read_only),
         )
 

@@ -356,7 +356,7 @@ def test_properties_and_groups(http: requests.Session) -> None:
         }
         assert http.post(base, json=prop, timeout=5).status_code == 201
         assert http.post(base, json=prop, timeout=5).status_code == 409
-        patch = {"options": [{"label": "X", "value": "x"}], "label": "Kd.-Nr."}
+        patch = {"options": [{"label": "X", "value": "x", "hidden": False}], "label": "Kd.-Nr."}
         assert http.patch(f"{base}/kundennummer", json=patch, timeout=5).status_code == 200
         listed = {p["name"]: p for p in http.get(base, timeout=5).json()["results"]}
         assert listed["kundennummer"]["hasUniqueValue"] is True

@@ -772,8 +772,15 @@ def test_search_follows_paging_within_its_own_limit(make: Callable[..., Harness]
     found = h.client.search("contacts", groups, ["email"])
     assert [o.id for o in found] == [str(n) for n in range(pages)]
     first = h.server.seen[0].body
-    assert first == {"filterGroups": groups, "properties": ["email"], "limit": 200}
-    assert [s.body.get("after") for s in h.server.seen] == [None] + [str(n) for n in range(1, 9)]
+    # The published spec marks sorts and after required: sent on the first page too.
+    assert first == {
+        "filterGroups": groups,
+        "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+        "properties": ["email"],
+        "limit": 200,
+        "after": "0",
+    }
+    assert [s.body.get("after") for s in h.server.seen] == ["0"] + [str(n) for n in range(1, 9)]
     assert h.clock.now >= 2.0  # 9 searches at ≤ 4 per second
 
 

@@ -280,7 +280,8 @@ def test_constants_the_portal_lacks_or_hubsync_writes_itself_are_named(
 ) -> None:
     path = mapping_file(
         tmp_path,
-        '[deals.constants]\nprojektart = "x"\n[contacts.constants]\nletzte_buchung = "2026-01-01"\n',
+        '[deals.constants]\nprojektart = "x"\n'
+        '[contacts.constants]\nletzte_buchung = "2026-01-01"\n',
     )
     settings = Portal(emulator, tmp_path, mapping_file=path).settings
     with open_client(settings) as client, pytest.raises(ConfigError) as caught:
@@ -320,3 +321,67 @@ def test_constants_are_written_under_their_policy() -> None:
     assert constants.changes({"dealtype": "", "hubspot_owner_id": "24"}) == {
         "dealtype": "existingbusiness"
     }
+
+
+# -- 7. secondary e-mail addresses ---------------------------------------------------------------
+
+
+def customers_file(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "kunden_zweitadresse.csv"
+    header = "Kundennummer;Vorname;Name;E-Mail;Ort"
+    path.write_text("\r\n".join([header, *rows]) + "\r\n", encoding="cp1252")
+    return path
+
+
+def test_a_refused_secondary_address_is_reported_and_the_contact_still_written(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.refuse_writes("contacts", "hs_additional_emails")
+    portal = Portal(emulator, tmp_path / "data")
+    portal.drop(
+        customers_file(
+            tmp_path,
+            "10070;Lea;Sommer;lea@example.net, lea.privat@example.net;Urbach",
+            "10071;Ben;Berg;ben@example.net;Schorndorf",
+        )
+    )
+
+    summary = portal.run()
+
+    (outcome,) = summary.files
+    assert outcome.status is FileStatus.PROCESSED and outcome.errors == ()
+    assert outcome.contacts_created == 2
+    (warning,) = [w for w in outcome.warnings if w.code == "contact_partly_written"]
+    assert "lea.privat@example.net" in warning.message and warning.line == 2
+    emails = sorted(c["email"] for c in emulator.store.contacts.values())
+    assert emails == ["ben@example.net", "lea@example.net"]
+
+
+def test_a_booking_for_a_secondary_address_creates_no_guest(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    # HubSpot matches a read by e-mail against secondary addresses too (a contact merged
+    # in HubSpot keeps the other address there): the booking goes to that contact.
+    lea = emulator.store.create("contacts")
+    emulator.store.write(
+        "contacts",
+        lea,
+        {"email": "lea@example.net", "hs_additional_emails": "ben.berg@example.com"},
+    )
+    path = tmp_path / "rechnungsausgangsjournal_gast.csv"
+    path.write_text(
+        "Rechnungsnr.;Rechnungsdatum;Leistungsdatum;Kd.-Nr.;Kunde;E-Mail;Anlage;Leistung;Brutto\r\n"
+        "RE-2026-0900;20.11.2026;20.11.2026;;Berg, Ben;Ben.Berg@example.com;Halle 1;"
+        "Platzmiete 1 Std.;72,00\r\n",
+        encoding="cp1252",
+    )
+    portal = Portal(emulator, tmp_path / "data")
+    portal.drop(path)
+
+    summary = portal.run()
+
+    (outcome,) = summary.files
+    assert outcome.contacts_created == 0, outcome
+    assert list(emulator.store.contacts) == [lea]
+    (deal,) = emulator.store.deals
+    assert (deal, lea) in emulator.store.associations

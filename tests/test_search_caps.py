@@ -357,10 +357,28 @@ def test_merged_number_found_under_both_tokenisations(
         assert [c for d, c in store.associations if d == deal] == [ids["koch@example.com"]]
         assert store.deals[deal]["hubsync_offen"] == "false"
         searches = [r.body for r in emulator.log if r.path.endswith("/contacts/search")]
-        (alias_search,) = searches
+        probe, alias_search = searches  # does any contact carry merged numbers? then which
+        assert probe["limit"] == 1
+        assert probe["filterGroups"] == [
+            {"filters": [{"propertyName": "kundennummern", "operator": "HAS_PROPERTY"}]}
+        ]
         (flt,) = alias_search["filterGroups"][0]["filters"]
         assert flt == {
             "propertyName": "kundennummern",
             "operator": "CONTAINS_TOKEN",
             "value": "*10027*",
         }
+
+
+def test_no_alias_search_without_merged_contacts_and_each_number_once(tmp_path: Path) -> None:
+    # Two journal files of the same unknown customer in one run, into a portal where no
+    # contact carries merged numbers: one probe, no CONTAINS_TOKEN search at all.
+    with Emulator(with_hubsync_schema=True) as emulator:
+        settings = settings_for(emulator, tmp_path)
+        drop(settings, one_booking_journal(tmp_path / "journal_a.csv", "RE-2026-0469"), age=7200)
+        drop(settings, one_booking_journal(tmp_path / "journal_b.csv", "RE-2026-0469"))
+        emulator.reset_log()
+        summary = run(settings)
+        assert summary.exit_code in (ExitCode.OK, ExitCode.REJECTED), summary.fatal
+        searches = [r.body for r in emulator.log if r.path.endswith("/contacts/search")]
+        assert len(searches) == 1 and searches[0]["limit"] == 1

@@ -137,6 +137,8 @@ def batch_read(store: Store, object_type: str, body: JSON) -> tuple[int, JSON]:
     results, missing = [], []
     for key in keys:
         oid = store.find(object_type, id_prop, key) if id_prop else key
+        if oid is None and id_prop == "email" and object_type == "contacts":
+            oid = store.by_secondary_email(key)
         if oid is None or oid not in objects:
             missing.append(key)
         else:

@@ -45,6 +45,7 @@ class Store:
         self.rules: dict[str, list[Rule]] = {t: [] for t in OBJECT_TYPES}
         # Undocumented: do rule and refused-write errors name the input (context.id)?
         self.portal_errors_name_inputs = False
+        self.secondary_emails_match = True  # reads by email find secondary addresses
         self.refused: set[tuple[str, str]] = set()  # writable per schema, READ_ONLY_VALUE on write
         self.echo_id_property = True  # upsert results show the idProperty if it was sent
         install_defaults(self)
@@ -190,6 +191,22 @@ class Store:
                 if props.get(prop) == value:
                     return oid
             return None
+
+    def by_secondary_email(self, value: str) -> str | None:
+        """The contact listing `value` in `hs_additional_emails`, if reads match those.
+
+        HubSpot does not document it; integrations report that a batch read by `email`
+        also finds a contact by a secondary address. `secondary_emails_match = False`
+        plays the other reading."""
+        if not self.secondary_emails_match:
+            return None
+        wanted = value.strip().lower()
+        with self.lock:
+            for oid, props in self.contacts.items():
+                extra = (props.get("hs_additional_emails") or "").lower().split(";")
+                if wanted in (e.strip() for e in extra):
+                    return oid
+        return None
 
     def holder(self, object_type: str, prop: str, value: str) -> str | None:
         """Id holding unique `value` of unique property `prop`, if any."""
