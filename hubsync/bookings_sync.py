@@ -10,9 +10,9 @@ when a later customer export brings that customer (`adopt_unassigned`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hubsync.bookings import read_bookings
 from hubsync.classify import Classified
@@ -20,6 +20,8 @@ from hubsync.contacts_sync import lookup_contacts
 from hubsync.deals_sync import NUMBER, OPEN, apply_deals, deal_read, plan_deals
 from hubsync.directory import CUSTOMER_NUMBERS, split_numbers
 from hubsync.figures_sync import refresh_figures
+from hubsync.hubspot import HubSpotClient, HubSpotObject
+from hubsync.hubspot.client import SEARCH_MAX_RESULTS, SEARCH_PAGE, search_batches
 from hubsync.progress import batches
 from hubsync.records import BookingDocument, RowError, RowWarning, params
 from hubsync.reports import hide_own_columns
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from hubsync.pipeline import Run
 
 log = logging.getLogger(__name__)
+
+DEAL_CUSTOMER = "kundennummer"  # the deal property carrying the booking's customer number
 
 
 def _contact_properties(run: Run) -> list[str]:
@@ -44,15 +48,40 @@ def _contact_properties(run: Run) -> list[str]:
     return sorted(names)
 
 
+def _search_either(
+    client: HubSpotClient,
+    object_type: str,
+    broad: dict[str, Any],
+    narrow: list[dict[str, Any]],
+    properties: Sequence[str],
+) -> tuple[list[HubSpotObject], bool]:
+    """Records matching `narrow`, found the cheaper way: one page of `broad` (a superset)
+    first; when it holds all of `broad`, or paging `broad` costs fewer requests than the
+    `narrow` search (and stays under 10,000), `broad` it is. Callers check each record, so
+    a superset is fine. Returns the records and whether they are all of `broad`.
+
+    So the calls are at most 1 + the narrow search's, whatever the portal's size, and a
+    portal where little waits costs one request.
+    """
+    page = client.first_page(object_type, [broad], properties)
+    if page.complete:
+        return list(page.objects), True
+    pages = -(-page.total // SEARCH_PAGE)
+    if page.total <= SEARCH_MAX_RESULTS and pages - 1 <= len(search_batches(narrow)):
+        return client.search(object_type, [broad], properties), True
+    return client.search(object_type, narrow, properties), False
+
+
 def _load_aliases(run: Run, numbers: Iterable[str], properties: list[str]) -> None:
     """Find the merged contacts (`kundennummern`) of numbers no contact has as its key.
 
     One filter group per number, five per search, so the cost follows this file's unknown
-    numbers, never the portal's size. HubSpot does not document whether `10050;10061` is
-    one token or two: `*10050*` matches under both readings (wildcards are documented for
-    CONTAINS_TOKEN), and each hit is checked exactly, since it also matches `100501`.
-    Numbers still without a contact join `missing_numbers`; each number is asked at
-    most once per run, and not at all when no contact carries merged numbers (one probe).
+    numbers, never the portal's size (`_search_either`: where few contacts are merged, one
+    request loads them all, and later files of the run need none). HubSpot does not
+    document whether `10050;10061` is one token or two: `*10050*` matches under both
+    readings (wildcards are documented for CONTAINS_TOKEN), and each hit is checked
+    exactly, since it also matches `100501`. Numbers still without a contact join
+    `missing_numbers`; each number is asked at most once per run.
     """
     assert run.client is not None and run.schema is not None
     directory = run.directory
@@ -64,25 +93,22 @@ def _load_aliases(run: Run, numbers: Iterable[str], properties: list[str]) -> No
     if not wanted:
         return
     directory.alias_checked.update(wanted)
-    if directory.merged_contacts is None:
-        merged = [{"filters": [{"propertyName": CUSTOMER_NUMBERS, "operator": "HAS_PROPERTY"}]}]
-        directory.merged_contacts = run.client.count("contacts", merged)
-    if directory.merged_contacts == 0:
-        directory.missing_numbers.update(wanted)
-        return
-    groups = [
-        {
-            "filters": [
-                {"propertyName": CUSTOMER_NUMBERS, "operator": "CONTAINS_TOKEN", "value": f"*{n}*"}
-            ]
-        }
-        for n in wanted
-    ]
-    asked = set(wanted)
-    for obj in run.client.search("contacts", groups, properties):
-        if asked.intersection(split_numbers(obj.properties.get(CUSTOMER_NUMBERS))):
-            directory.remember(obj.id, obj.properties)
+    if not directory.aliases_loaded:
+        narrow = [{"filters": [_token(CUSTOMER_NUMBERS, f"*{n}*")]} for n in wanted]
+        broad = {"filters": [{"propertyName": CUSTOMER_NUMBERS, "operator": "HAS_PROPERTY"}]}
+        found, everything = _search_either(run.client, "contacts", broad, narrow, properties)
+        asked = set(wanted)
+        for obj in found:
+            if everything or asked.intersection(
+                split_numbers(obj.properties.get(CUSTOMER_NUMBERS))
+            ):
+                directory.remember(obj.id, obj.properties)
+        directory.aliases_loaded = everything
     directory.missing_numbers.update(n for n in wanted if n not in directory.by_number)
+
+
+def _token(name: str, value: str) -> dict[str, Any]:
+    return {"propertyName": name, "operator": "CONTAINS_TOKEN", "value": value}
 
 
 def _split_name(name: str | None) -> dict[str, str]:
@@ -239,23 +265,23 @@ def adopt_unassigned(run: Run, numbers: Iterable[str]) -> None:
 
     Asks only for the given numbers, 100 per IN filter and five filter groups per search,
     so the calls follow the customer file, not the thousands of deals that may wait for
-    other customers. One probe first: where nothing waits, that is the only call.
+    other customers; where few deals wait, one request reads them all (`_search_either`).
     """
     assert run.client is not None and run.schema is not None
     if OPEN not in run.schema.deals or run.options.dry_run:
         return
     directory = run.directory
     known = sorted({n for n in numbers if n in directory.by_number})
-    waiting = {"propertyName": OPEN, "operator": "EQ", "value": "true"}
-    if not known or run.client.count("deals", [{"filters": [waiting]}]) == 0:
+    if not known:
         return
+    waiting = {"propertyName": OPEN, "operator": "EQ", "value": "true"}
     per_filter = 100  # HubSpot's cap on IN values (the client refuses more)
-    groups = [
+    narrow = [
         {
             "filters": [
                 waiting,
                 {
-                    "propertyName": "kundennummer",
+                    "propertyName": DEAL_CUSTOMER,
                     "operator": "IN",
                     "values": known[i : i + per_filter],
                 },
@@ -263,11 +289,14 @@ def adopt_unassigned(run: Run, numbers: Iterable[str]) -> None:
         }
         for i in range(0, len(known), per_filter)
     ]
-    pairs: set[tuple[str, str]] = set()
     read = deal_read(run.settings.invoice_number_property)
-    for deal in run.client.search("deals", groups, read):
-        contact = directory.by_number.get(deal.properties.get("kundennummer") or "")
-        if contact is not None:
+    found, _ = _search_either(run.client, "deals", {"filters": [waiting]}, narrow, read)
+    wanted = set(known)
+    pairs: set[tuple[str, str]] = set()
+    for deal in found:
+        number = deal.properties.get(DEAL_CUSTOMER) or ""
+        contact = directory.by_number.get(number) if number in wanted else None
+        if contact is not None and deal.properties.get(OPEN) == "true":
             run.deals[deal.id] = dict(deal.properties)
             pairs.add((deal.id, contact))
     if not pairs:

@@ -38,7 +38,7 @@ class ContactDirectory:
         self.missing_numbers: set[str] = set()  # asked HubSpot, no contact has them
         self.missing_emails: set[str] = set()
         self.alias_checked: set[str] = set()  # numbers searched for in `kundennummern`
-        self.merged_contacts: int | None = None  # how many contacts carry merged numbers
+        self.aliases_loaded = False  # every merged contact's numbers are known
 
     def remember(self, contact_id: str, properties: Mapping[str, str | None]) -> None:
         """Store (or merge into) what is known of a contact and index its keys."""

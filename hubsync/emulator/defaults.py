@@ -83,6 +83,8 @@ def install_defaults(store: Store) -> None:
     store.add_property(
         "deals", "dealtype", "enumeration", "select", options=[v for v, _ in DEAL_TYPES]
     )
+    # Owners are referenced by id; the emulator's portal has one owner, id 24.
+    store.add_property("deals", "hubspot_owner_id", "enumeration", "select", options=["24"])
     labels = dict(DEAL_TYPES)
     for option in store.properties["deals"]["dealtype"]["options"]:
         option["label"] = labels[option["value"]]

@@ -29,6 +29,7 @@ from hubsync.hubspot.models import (
     Pipeline,
     PropertyDef,
     RecordFailure,
+    SearchPage,
     WriteResult,
 )
 from hubsync.hubspot.paths import ApiPaths
@@ -283,14 +284,21 @@ class HubSpotClient:
                 found.setdefault(obj.id, obj)
         return list(found.values())
 
-    def count(self, object_type: str, filter_groups: Sequence[Mapping[str, Any]]) -> int:
-        """How many records match `filter_groups` (one search request, its `total`)."""
+    def first_page(
+        self,
+        object_type: str,
+        filter_groups: Sequence[Mapping[str, Any]],
+        properties: Sequence[str],
+    ) -> SearchPage:
+        """The first page (≤ 200) of the records matching `filter_groups` and how many
+        match in all (HubSpot's `total`): one request."""
         batches = search_batches(filter_groups) or [[]]
         if len(batches) > 1:
-            raise ValueError("count takes at most one request's worth of filter groups")
+            raise ValueError("first_page takes at most one request's worth of filter groups")
         path = self.paths.objects(object_type, "search")
-        reply = self._search_page(path, batches[0], ["hs_object_id"], "0", 1)
-        return _total(reply)
+        reply = self._search_page(path, batches[0], properties, "0", SEARCH_PAGE)
+        objects = tuple(HubSpotObject.from_api(r) for r in _results(reply))
+        return SearchPage(objects, max(_total(reply), len(objects)))
 
     def _search_all(
         self, path: str, groups: list[dict[str, Any]], properties: Sequence[str]

@@ -40,6 +40,18 @@ class HubSpotObject:
 
 
 @dataclass(frozen=True)
+class SearchPage:
+    """One page of a search and the number of records matching in all."""
+
+    objects: tuple[HubSpotObject, ...]
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total <= len(self.objects)
+
+
+@dataclass(frozen=True)
 class RecordFailure:
     """One input HubSpot rejected; `key` is the input's id value as sent (email, unique value,
     record id, or `"<from>-><to>"` for an association)."""
