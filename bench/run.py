@@ -37,11 +37,11 @@ from generate import ExportSet, generate, write_customers
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.emulator.server import WINDOW_SECONDS
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
-from hubsync.schema import setup_portal
-from hubsync.services import open_client
+from hubsync.mapping.columns import load_mapping
+from hubsync.portal.schema import setup_portal
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import open_client
 from hubsync.summary import RunSummary
 
 HERE = Path(__file__).resolve().parent

@@ -64,7 +64,7 @@ def handle_errors(func: F) -> F:
 def _settings(
     env_file: Path, data_dir: Path | None, verbose: int, require: frozenset[str] = frozenset()
 ) -> Settings:
-    from hubsync.logsetup import configure_logging
+    from hubsync.report.logsetup import configure_logging
 
     settings = load_settings(env_file, data_dir=data_dir, require=require)
     configure_logging(verbose=verbose, log_file=settings.log_file, secrets=settings.secrets())
@@ -99,12 +99,12 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
     \b
         hubsync run --dry-run      # what would happen, against the real portal
     """
-    from hubsync.console import render_console
-    from hubsync.job import JobServices, run_job
-    from hubsync.mapping import load_mapping
-    from hubsync.pipeline import Collaborators, RunOptions
-    from hubsync.progress import ProgressLine
-    from hubsync.services import fetcher, mail_sender, open_client
+    from hubsync.mapping.columns import load_mapping
+    from hubsync.report.console import render_console
+    from hubsync.report.progress import ProgressLine
+    from hubsync.run.job import JobServices, run_job
+    from hubsync.run.pipeline import Collaborators, RunOptions
+    from hubsync.run.services import fetcher, mail_sender, open_client
 
     needs = frozenset() if dry_run else frozenset({"token", "category"})
     settings = _settings(env_file, data_dir, verbose, needs)
@@ -145,7 +145,7 @@ def validate(files: tuple[Path, ...], mapping: Path | None, env_file: Path) -> N
         hubsync validate kunden.csv rechnungsausgangsjournal.csv
     """
     from hubsync.clock import utc_now
-    from hubsync.validate import validate_files
+    from hubsync.run.validate import validate_files
 
     settings = load_settings(env_file, data_dir=Path("."))
     text, ok = validate_files(
@@ -180,9 +180,9 @@ def setup(facilities: tuple[str, ...], env_file: Path, verbose: int) -> None:
     \b
         hubsync setup --facility "Soccerhalle Waiblingen"
     """
-    from hubsync.mapping import load_mapping
-    from hubsync.schema import setup_portal
-    from hubsync.services import open_client
+    from hubsync.mapping.columns import load_mapping
+    from hubsync.portal.schema import setup_portal
+    from hubsync.run.services import open_client
 
     settings = _settings(env_file, None, verbose, frozenset({"token"}))
     with open_client(settings) as client:
@@ -202,7 +202,7 @@ def check(env_file: Path, data_dir: Path | None, verbose: int) -> None:
 
     Prints a verdict per line; exit 0 when all pass, else 2.
     """
-    from hubsync.checks import run_checks
+    from hubsync.run.checks import run_checks
 
     try:
         settings: Settings | None = _settings(env_file, data_dir, verbose)
@@ -221,8 +221,8 @@ def check(env_file: Path, data_dir: Path | None, verbose: int) -> None:
 @handle_errors
 def fetch(env_file: Path, data_dir: Path | None, verbose: int) -> None:
     """Download new exports from HUBSYNC_FETCH_URL into inbox/ (run does this itself)."""
-    from hubsync.inbox import Inbox
-    from hubsync.services import fetcher
+    from hubsync.inbox.folders import Inbox
+    from hubsync.run.services import fetcher
 
     settings = _settings(env_file, data_dir, verbose)
     get = fetcher(settings)
@@ -257,7 +257,7 @@ def demo(keep: Path | None, language: str) -> None:
     happened and what HubSpot now holds, then runs again to show that nothing is
     written twice.
     """
-    from hubsync.demo import run_demo
+    from hubsync.run.demo import run_demo
 
     code = run_demo(keep, language=language, echo=click.echo)
     sys.exit(int(code))

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from dotenv import dotenv_values
 
-from hubsync.deal_fields import check_name_template
+from hubsync.bookings.deal_fields import check_name_template
 from hubsync.errors import ConfigError
 
 T = TypeVar("T")

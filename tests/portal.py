@@ -14,12 +14,12 @@ from typing import Any
 from clocks import NOW, fixed, settled
 
 from hubsync.config import Settings
-from hubsync.demo import sample_files
 from hubsync.emulator import Emulator
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import Mapping, load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
-from hubsync.services import open_client
+from hubsync.mapping.columns import Mapping, load_mapping
+from hubsync.run.demo import sample_files
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import open_client
 from hubsync.summary import RunSummary
 
 FACILITY = "McArena Schorndorf"

@@ -1,4 +1,4 @@
-"""Tests for hubsync.bookings: journal rows → documents, stornos, checksums, deal properties."""
+"""Tests for hubsync.bookings.reading: journal rows → documents, stornos, checksums, deals."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from hubsync.booking_columns import BOOKING_COLUMNS, is_booking_header
-from hubsync.bookings import BookingBatch, read_bookings
-from hubsync.csvread import normalize_header, open_table
-from hubsync.deal_fields import cancellation_targets, check_name_template, deal_properties
+from hubsync.bookings.deal_fields import cancellation_targets, check_name_template, deal_properties
+from hubsync.bookings.reading import BookingBatch, read_bookings
+from hubsync.intake.csvread import normalize_header, open_table
+from hubsync.mapping.booking_columns import BOOKING_COLUMNS, is_booking_header
 from hubsync.records import BookingDocument
 
 DATA = Path(__file__).parent / "data"

@@ -22,14 +22,14 @@ import pytest
 from snapshots import differences
 
 from hubsync.config import Settings
-from hubsync.demo import sample_files
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
-from hubsync.schema import check_schema, read_schema, setup_portal
-from hubsync.services import open_client
+from hubsync.mapping.columns import load_mapping
+from hubsync.portal.schema import check_schema, read_schema, setup_portal
+from hubsync.run.demo import sample_files
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import open_client
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
 DATA = Path(__file__).parent / "data"

@@ -18,15 +18,15 @@ from click.testing import CliRunner, Result
 
 from hubsync.cli import main
 from hubsync.config import load_settings
-from hubsync.console import render_console
-from hubsync.demo import drop_samples, sample_files
 from hubsync.emulator import Emulator, FaultPlan
 from hubsync.hubspot import HubSpotClient
-from hubsync.inbox import Inbox
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
-from hubsync.services import client_options
+from hubsync.inbox.folders import Inbox
+from hubsync.mapping.columns import load_mapping
+from hubsync.report.console import render_console
+from hubsync.run.demo import drop_samples, sample_files
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import client_options
 from hubsync.summary import ExitCode
 
 DATA = Path(__file__).parent / "data"

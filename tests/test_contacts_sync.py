@@ -16,10 +16,10 @@ from clocks import fixed, settled
 
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
-from hubsync.services import open_client
+from hubsync.mapping.columns import load_mapping
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import open_client
 from hubsync.summary import FileOutcome, RunSummary
 
 FACILITY = "McArena Schorndorf"

@@ -1,4 +1,4 @@
-"""Tests for hubsync.csvread: encodings, dialects, header detection and row streaming."""
+"""Tests for hubsync.intake.csvread: encodings, dialects, header detection and row streaming."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hubsync.csvread import (
+from hubsync.errors import InputError
+from hubsync.intake.csvread import (
     Row,
     normalize_header,
     open_table,
     repair_mojibake,
     sniff_encoding,
 )
-from hubsync.errors import InputError
 
 DATA = Path(__file__).parent / "data"
 DEMO = Path(__file__).parents[1] / "hubsync" / "demo_data"
@@ -162,7 +162,7 @@ def test_preamble_and_footer() -> None:
 
 def test_footer_word_must_stand_alone() -> None:
     # "Gesamtschule" is a name, not a "Gesamt" footer.
-    from hubsync.csvread import _FOOTER
+    from hubsync.intake.csvread import _FOOTER
 
     assert _FOOTER.match("Gesamtschule Schorndorf") is None
     assert _FOOTER.match("Gesamtsumme") is not None

@@ -1,4 +1,4 @@
-"""Tests for hubsync.customers against the two sample exports and tiny problem files."""
+"""Tests for hubsync.customers.reading against the two sample exports and tiny problem files."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from hubsync.csvread import open_table
-from hubsync.customer_rows import name_key
-from hubsync.customers import CustomerBatch, read_customers
+from hubsync.customers.reading import CustomerBatch, read_customers
+from hubsync.customers.rows import name_key
 from hubsync.errors import InputError
-from hubsync.mapping import Mapping, load_mapping
+from hubsync.intake.csvread import open_table
+from hubsync.mapping.columns import Mapping, load_mapping
 from hubsync.records import CustomerRecord
 
 DATA = Path(__file__).parent / "data"

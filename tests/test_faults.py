@@ -21,12 +21,12 @@ import pytest
 import requests
 
 from hubsync.config import Settings
-from hubsync.demo import FACILITY, drop_samples, sample_files
 from hubsync.emulator import Emulator, FaultPlan
 from hubsync.hubspot import ClientOptions, HubSpotClient
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
+from hubsync.mapping.columns import load_mapping
+from hubsync.run.demo import FACILITY, drop_samples, sample_files
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
 from hubsync.summary import ExitCode, FileStatus, RunSummary
 
 MAX_RUNS = 25  # a run that makes progress needs far fewer; more means a livelock

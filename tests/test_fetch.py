@@ -1,4 +1,4 @@
-"""hubsync.fetch against a real pyftpdlib FTP/FTPS server on 127.0.0.1."""
+"""hubsync.inbox.fetch.pickup against a real pyftpdlib FTP/FTPS server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import servers
 import trustme
 
 from hubsync.errors import ConfigError, FetchError
-from hubsync.fetch import (
+from hubsync.inbox.fetch.pickup import (
     FetchInterrupted,
     FetchLoginError,
     FetchResult,

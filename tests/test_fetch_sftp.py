@@ -1,4 +1,4 @@
-"""hubsync.fetch over SFTP against an in-process paramiko server on 127.0.0.1."""
+"""hubsync.inbox.fetch.pickup over SFTP against an in-process paramiko server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -23,7 +23,13 @@ from paramiko.common import (
 from paramiko.sftp import SFTP_FAILURE, SFTP_NO_SUCH_FILE, SFTP_OK, SFTP_PERMISSION_DENIED
 
 from hubsync.errors import ConfigError
-from hubsync.fetch import FetchInterrupted, FetchLoginError, FetchSettings, check_login, fetch
+from hubsync.inbox.fetch.pickup import (
+    FetchInterrupted,
+    FetchLoginError,
+    FetchSettings,
+    check_login,
+    fetch,
+)
 
 PASSWORD = "sftp-S3cret"
 HOUR_AGO = time.time() - 3600

@@ -1,4 +1,4 @@
-"""Tests for hubsync.figures: booking figures per contact, recomputed from deal facts."""
+"""Tests for hubsync.bookings.figures: booking figures per contact, recomputed from deal facts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubsync.figures import DealFacts, Figures, compute_figures, deal_facts_from_properties
+from hubsync.bookings.figures import DealFacts, Figures, compute_figures, deal_facts_from_properties
 
 TODAY = date(2026, 11, 27)
 

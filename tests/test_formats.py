@@ -1,4 +1,4 @@
-"""Tests for hubsync.formats, including every value case of the sample README tables."""
+"""Tests for hubsync.intake.formats, including every value case of the sample README tables."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubsync.formats import (
+from hubsync.intake.formats import (
     check_emails,
     format_date,
     format_decimal,

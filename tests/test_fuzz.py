@@ -27,16 +27,16 @@ import requests
 from hypothesis import HealthCheck, currently_in_test_context, event, example, given, settings
 from hypothesis import strategies as st
 
-from hubsync.classify import classify
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import InputError
 from hubsync.hubspot import ClientOptions, HubSpotClient
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import Mapping, load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
+from hubsync.inbox.classify import classify
+from hubsync.mapping.columns import Mapping, load_mapping
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.validate import validate_file
 from hubsync.summary import FileStatus, RunSummary
-from hubsync.validate import validate_file
 
 MAPPING = load_mapping(None)
 TODAY = date(2026, 11, 28)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hubsync.errors import LockedError
-from hubsync.inbox import LOCK_NAME, Inbox, write_private
+from hubsync.inbox.folders import LOCK_NAME, Inbox, write_private
 
 NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 STAMP = "20261127T120000Z"

@@ -27,12 +27,12 @@ from servers import PortZeroController, ftp_server
 
 from hubsync.cli import main
 from hubsync.config import load_settings
-from hubsync.demo import sample_files
 from hubsync.emulator import Emulator
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
-from hubsync.services import mail_sender, open_client
+from hubsync.mapping.columns import load_mapping
+from hubsync.run.demo import sample_files
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import mail_sender, open_client
 
 TOKEN = "pat-eu1-0a1b2c3d-secret-token-value"
 SMTP_PASSWORD = "smtp-Geheim-42!"

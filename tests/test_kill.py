@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from hubsync.demo import FACILITY, drop_samples, sample_files
 from hubsync.emulator import Emulator
+from hubsync.run.demo import FACILITY, drop_samples, sample_files
 from hubsync.summary import ExitCode
 
 LATENCY = 0.04  # seconds per HubSpot answer: a run takes about a second

@@ -19,9 +19,9 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from servers import PortZeroController
 
 from hubsync.errors import ConfigError, MailError
-from hubsync.mailer import SmtpSettings, build_message, check_smtp, send_mail, should_send
 from hubsync.records import RowError
-from hubsync.report_mail import Mail
+from hubsync.report.mail import Mail
+from hubsync.report.smtp import SmtpSettings, build_message, check_smtp, send_mail, should_send
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
 USER = "hubsync"

@@ -1,4 +1,4 @@
-"""Tests for hubsync.mapping: built-in aliases, the TOML mapping file, write policies."""
+"""Tests for hubsync.mapping.columns: built-in aliases, the TOML mapping file, write policies."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubsync.csvread import normalize_header, open_table
 from hubsync.errors import ConfigError
-from hubsync.mapping import (
+from hubsync.intake.csvread import normalize_header, open_table
+from hubsync.mapping.columns import (
     CUSTOM_CONTACT_PROPERTIES,
     FieldSpec,
     WritePolicy,

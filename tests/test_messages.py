@@ -1,4 +1,4 @@
-"""Tests for hubsync.messages: every row code speaks German and English, safely."""
+"""Tests for hubsync.report.messages: every row code speaks German and English, safely."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from hubsync.bookings import read_bookings
-from hubsync.classify import classify
-from hubsync.customer_rows import _INVALID_CODE
-from hubsync.customers import read_customers
-from hubsync.mapping import load_mapping
-from hubsync.messages import MESSAGES, describe, label, locate
-from hubsync.reasons import REASONS
+from hubsync.bookings.reading import read_bookings
+from hubsync.customers.reading import read_customers
+from hubsync.customers.rows import _INVALID_CODE
+from hubsync.inbox.classify import classify
+from hubsync.mapping.columns import load_mapping
 from hubsync.records import RowError, RowWarning, params
-from hubsync.report_mail import render_summary
-from hubsync.reports import errors_csv
+from hubsync.report.errors_csv import errors_csv
+from hubsync.report.mail import render_summary
+from hubsync.report.messages import MESSAGES, describe, label, locate
+from hubsync.report.reasons import REASONS
 from hubsync.summary import FileKind, FileOutcome, FileStatus, RunSummary
 
 PACKAGE = Path(__file__).parent.parent / "hubsync"

@@ -33,14 +33,14 @@ from test_hubspot_client import (
 )
 
 from hubsync.config import Settings
-from hubsync.demo import sample_files
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.hubspot import ClientOptions, HubSpotClient
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
-from hubsync.services import open_client
+from hubsync.mapping.columns import load_mapping
+from hubsync.run.demo import sample_files
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import open_client
 from hubsync.summary import ExitCode, RunSummary
 
 CUSTOMERS, JOURNAL = sample_files()

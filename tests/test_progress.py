@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from hubsync.progress import ProgressLine, batches
+from hubsync.report.progress import ProgressLine, batches
 
 
 class Terminal(io.StringIO):

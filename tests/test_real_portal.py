@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from portal import FACILITY, JOURNAL, Portal
 
-from hubsync.checks import run_checks
 from hubsync.emulator import Emulator
 from hubsync.emulator.defaults import add_deal_pipeline
 from hubsync.errors import ConfigError
-from hubsync.mapping import load_mapping
-from hubsync.policies import Constants, WritePolicy
-from hubsync.schema import check_schema, read_schema, setup_portal
-from hubsync.services import open_client
+from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.policies import Constants, WritePolicy
+from hubsync.portal.schema import check_schema, read_schema, setup_portal
+from hubsync.run.checks import run_checks
+from hubsync.run.services import open_client
 from hubsync.summary import ExitCode, FileStatus
 
 BUCHUNGEN = "71234567"

@@ -10,7 +10,7 @@ import pytest
 
 from hubsync import __version__
 from hubsync.records import RowError, RowWarning
-from hubsync.report_mail import Mail, render_missing_export, render_summary
+from hubsync.report.mail import Mail, render_missing_export, render_summary
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
 DATA = Path("/srv/hubsync")

@@ -11,9 +11,9 @@ from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.hubspot import HubSpotClient
-from hubsync.mapping import load_mapping
-from hubsync.schema import check_schema, read_schema, setup_portal
-from hubsync.services import open_client
+from hubsync.mapping.columns import load_mapping
+from hubsync.portal.schema import check_schema, read_schema, setup_portal
+from hubsync.run.services import open_client
 
 FACILITY = "McArena Schorndorf"
 

@@ -21,16 +21,16 @@ import requests
 from clocks import fixed, settled
 
 from hubsync.config import Settings
-from hubsync.demo import sample_files
 from hubsync.emulator import Emulator, Store
 from hubsync.emulator.search import TokenReading, set_token_reading
 from hubsync.hubspot import HubSpotClient
 from hubsync.hubspot.client import search_batches
 from hubsync.hubspot.models import ClientOptions
-from hubsync.job import JobServices, run_job
-from hubsync.mapping import load_mapping
-from hubsync.pipeline import Collaborators, RunOptions
-from hubsync.services import open_client
+from hubsync.mapping.columns import load_mapping
+from hubsync.run.demo import sample_files
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import open_client
 from hubsync.summary import ExitCode, RunSummary
 
 CUSTOMERS, JOURNAL = sample_files()

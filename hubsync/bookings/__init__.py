@@ -1,0 +1,1 @@
+"""Invoice journals → HubSpot deals: documents, deals, associations and booking figures."""

@@ -1,0 +1,1 @@
+"""Customer exports → HubSpot contacts: rows → records, the contact directory, plan and apply."""

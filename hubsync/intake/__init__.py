@@ -1,0 +1,1 @@
+"""Reading export files: bytes → text → rows with line numbers, and the German value formats."""

@@ -1,0 +1,1 @@
+"""Which column goes to which HubSpot property, write policies, constants and value comparison."""

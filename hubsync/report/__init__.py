@@ -1,0 +1,1 @@
+"""What a person reads: the message catalogue, console, mail, error reports, progress, logs."""

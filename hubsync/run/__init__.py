@@ -1,0 +1,1 @@
+"""One run and the commands around it: pipeline, cron job, validate, check, demo, wiring."""

@@ -1,0 +1,128 @@
+"""`hubsync demo`: the whole pipeline against the built-in HubSpot emulator.
+
+Starts the emulator on localhost, runs `setup`, drops the bundled sample exports into
+a fresh inbox, runs the job, prints what happened and what HubSpot now holds, then
+imports the same files again to show that an unchanged re-import writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from hubsync.config import Settings
+from hubsync.emulator import Emulator
+from hubsync.mapping.columns import load_mapping
+from hubsync.portal.schema import setup_portal
+from hubsync.report.console import render_console
+from hubsync.run.job import JobServices, run_job
+from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.services import open_client
+from hubsync.summary import ExitCode
+
+FACILITY = "McArena Schorndorf"
+SAMPLES = (
+    "kunden_2026-11-27.csv",
+    "rechnungsausgangsjournal_2026-11.csv",
+)
+
+
+def sample_files() -> list[Path]:
+    """The bundled sample exports (shipped inside the package)."""
+    folder = resources.files("hubsync") / "demo_data"
+    return [Path(str(folder / name)) for name in SAMPLES]
+
+
+def drop_samples(inbox: Path, *, age_seconds: int = 3600) -> list[Path]:
+    """Copy the samples into `inbox`, dated back so they count as fully uploaded."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    copied = []
+    stamp = time.time() - age_seconds
+    for offset, source in enumerate(sample_files()):
+        target = inbox / source.name
+        shutil.copyfile(source, target)
+        os.utime(target, (stamp + offset, stamp + offset))
+        copied.append(target)
+    return copied
+
+
+def _holdings(emulator: Emulator, echo: Callable[[str], None]) -> None:
+    store = emulator.store
+    contacts = list(store.contacts.values())
+    deals = list(store.deals.values())
+    echo(
+        f"HubSpot now holds {len(contacts)} contacts, {len(deals)} deals, "
+        f"{len(store.associations)} deal–contact associations."
+    )
+    echo("Top contacts by booking volume:")
+    ranked = sorted(contacts, key=lambda c: float(c.get("buchungsumsatz_eur") or 0), reverse=True)[
+        :8
+    ]
+    echo(f"  {'email':36} {'bookings':>8} {'365d':>5} {'€':>9} {'hours':>6}  last")
+    for c in ranked:
+        echo(
+            f"  {c.get('email') or '':36} {c.get('anzahl_buchungen') or '0':>8} "
+            f"{c.get('anzahl_buchungen_zeitraum') or '0':>5} "
+            f"{c.get('buchungsumsatz_eur') or '0':>9} {c.get('buchungsstunden') or '0':>6}  "
+            f"{c.get('letzte_buchung') or '-'}"
+        )
+    cancelled = [d for d in deals if d.get("dealstage") == "closedlost"]
+    numbers = sorted(d.get("rechnungsnummer") or "" for d in cancelled)
+    echo(f"Cancelled deals (storno): {', '.join(numbers)}")
+
+
+def run_demo(
+    keep: Path | None, *, language: str = "de", echo: Callable[[str], None] = print
+) -> ExitCode:
+    """Run the demo; returns OK when both runs behaved as designed."""
+    data_dir = keep or Path(tempfile.mkdtemp(prefix="hubsync-demo-"))
+    with Emulator() as emulator:
+        settings = Settings(
+            data_dir=data_dir,
+            hubspot_token=emulator.token,
+            hubspot_base_url=emulator.url,
+            contact_category=FACILITY,
+            settle_seconds=60,
+            language=language,
+            retention_days=0,
+        )
+        mapping = load_mapping(None)
+        echo(f"HubSpot emulator at {emulator.url}; data dir {data_dir}")
+        with open_client(settings) as client:
+            assert client is not None
+            done = setup_portal(client, settings)
+        echo(f"setup: {len(done)} changes (property group, custom properties, facility option)")
+        summaries = []
+        for attempt in ("first import", "same files again"):
+            drop_samples(settings.inbox)
+            echo(f"\n=== hubsync run: {attempt} ===")
+            with open_client(settings) as client:
+                services = JobServices(Collaborators(client))
+                summary = run_job(settings, mapping, services, RunOptions())
+            echo(render_console(summary, max_rows=5, language=language))
+            echo(
+                f"exit code would be {int(summary.exit_code)} "
+                f"({summary.exit_code.name}: rows were rejected as the samples intend)"
+                if summary.exit_code is ExitCode.REJECTED
+                else f"exit code would be {int(summary.exit_code)}"
+            )
+            summaries.append(summary)
+        echo("")
+        _holdings(emulator, echo)
+    if keep is None:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    else:
+        echo(f"files and reports kept in {data_dir}")
+    first, second = summaries
+    ok = first.hubspot_writes > 0 and second.hubspot_writes == 0 and not first.fatal
+    echo(
+        "\nsecond run wrote nothing: unchanged rows cost no writes."
+        if ok
+        else "\nUNEXPECTED: see above."
+    )
+    return ExitCode.OK if ok else ExitCode.REJECTED
