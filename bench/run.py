@@ -38,10 +38,10 @@ from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.emulator.server import WINDOW_SECONDS
 from hubsync.mapping.columns import load_mapping
-from hubsync.portal.schema import setup_portal
+from hubsync.portal.setup import setup_portal
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import open_client
+from hubsync.run.services import open_client, portal_options
 from hubsync.summary import RunSummary
 
 HERE = Path(__file__).resolve().parent
@@ -248,7 +248,7 @@ def run_scenario(
         )
         with open_client(settings) as client:
             assert client is not None
-            setup_portal(client, settings)
+            setup_portal(client, portal_options(settings))
         last_call = time.monotonic()
         for name, paths in runs:
             _drop(settings.inbox, paths)

@@ -181,14 +181,16 @@ def setup(facilities: tuple[str, ...], env_file: Path, verbose: int) -> None:
         hubsync setup --facility "Soccerhalle Waiblingen"
     """
     from hubsync.mapping.columns import load_mapping
-    from hubsync.portal.schema import setup_portal
-    from hubsync.run.services import open_client
+    from hubsync.portal.setup import setup_portal
+    from hubsync.run.services import open_client, portal_options
 
     settings = _settings(env_file, None, verbose, frozenset({"token"}))
     with open_client(settings) as client:
         assert client is not None
         mapping = load_mapping(settings.mapping_file)
-        done = setup_portal(client, settings, facilities=facilities, mapping=mapping)
+        done = setup_portal(
+            client, portal_options(settings), facilities=facilities, mapping=mapping
+        )
     click.echo("\n".join(done) if done else "HubSpot portal already set up: nothing to do.")
 
 

@@ -25,11 +25,12 @@ from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.mapping.columns import load_mapping
-from hubsync.portal.schema import check_schema, read_schema, setup_portal
+from hubsync.portal.schema import check_schema, read_schema
+from hubsync.portal.setup import setup_portal
 from hubsync.run.demo import sample_files
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import open_client
+from hubsync.run.services import open_client, portal_options
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
 DATA = Path(__file__).parent / "data"
@@ -572,8 +573,8 @@ def test_setup_is_idempotent_and_enables_the_import(tmp_path: Path, one_shot: On
         portal = Portal(emulator, tmp_path)
         with open_client(portal.settings) as client:
             assert client is not None
-            done = setup_portal(client, portal.settings)
-            again = setup_portal(client, portal.settings)
+            done = setup_portal(client, portal_options(portal.settings))
+            again = setup_portal(client, portal_options(portal.settings))
         assert any("rechnungsnummer" in d for d in done)
         assert any("hubsync_offen" in d for d in done)
         assert again == []
@@ -590,7 +591,7 @@ def test_portal_without_schema_stops_before_writing(tmp_path: Path) -> None:
         with open_client(portal.settings) as client:
             assert client is not None
             with pytest.raises(ConfigError, match="rechnungsnummer"):
-                check_schema(read_schema(client), portal.settings, MAPPING)
+                check_schema(read_schema(client), portal_options(portal.settings), MAPPING)
         portal.drop_customers()
         portal.drop_file(JOURNAL)
         summary = portal.run()

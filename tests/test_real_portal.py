@@ -15,9 +15,10 @@ from hubsync.emulator.defaults import add_deal_pipeline
 from hubsync.errors import ConfigError
 from hubsync.mapping.columns import load_mapping
 from hubsync.mapping.policies import Constants, WritePolicy
-from hubsync.portal.schema import check_schema, read_schema, setup_portal
+from hubsync.portal.schema import check_schema, read_schema
+from hubsync.portal.setup import setup_portal
 from hubsync.run.checks import run_checks
-from hubsync.run.services import open_client
+from hubsync.run.services import open_client, portal_options
 from hubsync.summary import ExitCode, FileStatus
 
 BUCHUNGEN = "71234567"
@@ -94,7 +95,7 @@ def test_a_new_unique_key_property_that_setup_creates_carries_the_portal(
     )
     with open_client(portal.settings) as client:
         assert client is not None
-        done = setup_portal(client, portal.settings)
+        done = setup_portal(client, portal_options(portal.settings))
     assert "contacts: property 'kundennummer_id' (string) created" in done
     assert "deals: property 'rechnungsnummer_id' (string) created" in done
     assert emulator.store.properties["contacts"]["kundennummer_id"]["hasUniqueValue"] is True
@@ -213,7 +214,9 @@ def test_setup_facility_keeps_every_curated_option_exactly(
     portal = Portal(emulator, tmp_path)
     with open_client(portal.settings) as client:
         assert client is not None
-        done = setup_portal(client, portal.settings, facilities=["Soccerhalle Waiblingen"])
+        done = setup_portal(
+            client, portal_options(portal.settings), facilities=["Soccerhalle Waiblingen"]
+        )
 
     assert done == ["contacts: option(s) 'Soccerhalle Waiblingen' added to 'kontaktkategorie'"]
     options = emulator.store.properties["contacts"]["kontaktkategorie"]["options"]
@@ -286,7 +289,7 @@ def test_constants_the_portal_lacks_or_hubsync_writes_itself_are_named(
     settings = Portal(emulator, tmp_path, mapping_file=path).settings
     with open_client(settings) as client, pytest.raises(ConfigError) as caught:
         assert client is not None
-        check_schema(read_schema(client), settings, load_mapping(path))
+        check_schema(read_schema(client), portal_options(settings), load_mapping(path))
     assert "[deals.constants] projektart: HubSpot has no deal property 'projektart'" in (
         caught.value.problems
     )

@@ -12,8 +12,9 @@ from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.hubspot import HubSpotClient
 from hubsync.mapping.columns import load_mapping
-from hubsync.portal.schema import check_schema, read_schema, setup_portal
-from hubsync.run.services import open_client
+from hubsync.portal.schema import check_schema, read_schema
+from hubsync.portal.setup import setup_portal
+from hubsync.run.services import open_client, portal_options
 
 FACILITY = "McArena Schorndorf"
 
@@ -34,7 +35,7 @@ def portal(tmp_path: Path) -> Iterator[tuple[Emulator, HubSpotClient, Settings]]
 
 def problems(client: HubSpotClient, settings: Settings, **kwargs: object) -> list[str]:
     try:
-        check_schema(read_schema(client), settings, load_mapping(None), **kwargs)  # type: ignore[arg-type]
+        check_schema(read_schema(client), portal_options(settings), load_mapping(None), **kwargs)  # type: ignore[arg-type]
     except ConfigError as exc:
         return exc.problems
     return []
@@ -72,14 +73,16 @@ def test_setup_adds_a_new_facility_option_and_changes_nothing_else(
     emulator, client, settings = portal
     before = {k: dict(v) for k, v in emulator.store.properties["contacts"].items()}
 
-    done = setup_portal(client, settings, facilities=["Soccerhalle Waiblingen"])
+    done = setup_portal(client, portal_options(settings), facilities=["Soccerhalle Waiblingen"])
 
     assert done == ["contacts: option(s) 'Soccerhalle Waiblingen' added to 'kontaktkategorie'"]
     after = emulator.store.properties["contacts"]
     options = [o["value"] for o in after["kontaktkategorie"]["options"]]
     assert options == [FACILITY, "Soccerhalle Waiblingen"]
     assert {k for k in after if after[k] != before.get(k)} == {"kontaktkategorie"}
-    assert setup_portal(client, settings, facilities=["Soccerhalle Waiblingen"]) == []
+    assert (
+        setup_portal(client, portal_options(settings), facilities=["Soccerhalle Waiblingen"]) == []
+    )
 
 
 def test_setup_cli_adds_facilities_named_on_the_command_line(tmp_path: Path) -> None:

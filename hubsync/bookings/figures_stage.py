@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from hubsync.bookings.deals import deal_read
 from hubsync.bookings.figures import compute_figures, deal_facts_from_properties
 from hubsync.mapping.compare import same_value
-from hubsync.portal.schema import FIGURE_PROPERTIES
+from hubsync.portal.specs import FIGURE_PROPERTIES
 from hubsync.records import RowError, params
 
 if TYPE_CHECKING:

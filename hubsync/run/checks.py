@@ -72,7 +72,7 @@ def run_checks(settings: Settings | None, problems: list[str]) -> tuple[list[str
 def _hubspot_checks(settings: Settings, lines: list[str]) -> bool:
     from hubsync.mapping.columns import load_mapping
     from hubsync.portal.schema import check_schema, read_schema
-    from hubsync.run.services import open_client
+    from hubsync.run.services import open_client, portal_options
 
     with open_client(settings) as client:
         assert client is not None
@@ -86,7 +86,7 @@ def _hubspot_checks(settings: Settings, lines: list[str]) -> bool:
         def schema() -> str:
             target = check_schema(
                 read_schema(client),
-                settings,
+                portal_options(settings),
                 load_mapping(settings.mapping_file),
                 facilities=[settings.contact_category] if settings.contact_category else [],
             )

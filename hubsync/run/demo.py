@@ -18,11 +18,11 @@ from pathlib import Path
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.mapping.columns import load_mapping
-from hubsync.portal.schema import setup_portal
+from hubsync.portal.setup import setup_portal
 from hubsync.report.console import render_console
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import open_client
+from hubsync.run.services import open_client, portal_options
 from hubsync.summary import ExitCode
 
 FACILITY = "McArena Schorndorf"
@@ -95,7 +95,7 @@ def run_demo(
         echo(f"HubSpot emulator at {emulator.url}; data dir {data_dir}")
         with open_client(settings) as client:
             assert client is not None
-            done = setup_portal(client, settings)
+            done = setup_portal(client, portal_options(settings))
         echo(f"setup: {len(done)} changes (property group, custom properties, facility option)")
         summaries = []
         for attempt in ("first import", "same files again"):

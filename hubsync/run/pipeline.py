@@ -31,11 +31,13 @@ from hubsync.hubspot import HubSpotClient
 from hubsync.inbox.classify import Classified, classify_inbox
 from hubsync.inbox.folders import Inbox
 from hubsync.mapping.columns import Mapping
-from hubsync.portal.schema import FIGURE_PROPERTIES, PortalSchema, check_schema, read_schema
+from hubsync.portal.schema import PortalSchema, check_schema, read_schema
+from hubsync.portal.specs import FIGURE_PROPERTIES
 from hubsync.records import RowError
 from hubsync.report.errors_csv import hide_own_columns, write_errors_csv, write_errors_txt
 from hubsync.report.messages import locate
 from hubsync.report.progress import batches
+from hubsync.run.services import portal_options
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
 log = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ class Run:
                 self.schema = read_schema(self.client)
                 target = check_schema(
                     self.schema,
-                    self.settings,
+                    portal_options(self.settings),
                     self.mapping,
                     facilities=[f for f in [self.settings.contact_category] if f],
                     deals=any(f.kind is FileKind.BOOKINGS for f in files),
@@ -206,7 +208,13 @@ class Run:
         if self.client is None or self.schema is None:
             return replace(base, contacts_created=len(batch.records))
         facilities = {r.facility for r in batch.records if r.facility}
-        check_schema(self.schema, self.settings, self.mapping, facilities=facilities, deals=False)
+        check_schema(
+            self.schema,
+            portal_options(self.settings),
+            self.mapping,
+            facilities=facilities,
+            deals=False,
+        )
         options = self.contact_options()
         self.progress(
             f"{item.path.name}: reading {len(batch.records)} contacts from HubSpot",

@@ -14,6 +14,7 @@ from hubsync import __version__
 from hubsync.config import Settings
 from hubsync.errors import FetchError
 from hubsync.hubspot import ClientOptions, HubSpotClient
+from hubsync.portal.specs import PortalOptions
 from hubsync.report.mail import Mail
 
 if TYPE_CHECKING:
@@ -21,6 +22,19 @@ if TYPE_CHECKING:
     from hubsync.report.smtp import SmtpSettings
 
 log = logging.getLogger(__name__)
+
+
+def portal_options(settings: Settings) -> PortalOptions:
+    """The names and deal target the schema check and `setup` need (no secrets)."""
+    return PortalOptions(
+        category_property=settings.category_property,
+        customer_key=settings.customer_number_property,
+        invoice_key=settings.invoice_number_property,
+        contact_category=settings.contact_category,
+        deal_pipeline=settings.deal_pipeline,
+        deal_stage=settings.deal_stage,
+        deal_cancelled_stage=settings.deal_cancelled_stage,
+    )
 
 
 def client_options(settings: Settings) -> ClientOptions:
