@@ -8,36 +8,29 @@ values are computed here from the sample journal with deliberately simple code.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from clocks import NOW
+from portal import CUSTOMERS, FACILITY, JOURNAL, Portal
 from snapshots import differences
 
-from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.mapping.columns import load_mapping
 from hubsync.portal.schema import check_schema, read_schema
 from hubsync.portal.setup import setup_portal
-from hubsync.run.demo import sample_files
-from hubsync.run.job import JobServices, run_job
-from hubsync.run.pipeline import Collaborators, RunOptions
 from hubsync.run.services import open_client, portal_options
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
 DATA = Path(__file__).parent / "data"
-CUSTOMERS, JOURNAL = sample_files()
-CLOCK = datetime(2026, 11, 28, 12, tzinfo=UTC)
-WINDOW_START = CLOCK.date() - timedelta(days=365)  # bookings on later days are in the window
-FACILITY = "McArena Schorndorf"
+WINDOW_START = NOW.date() - timedelta(days=365)  # bookings on later days are in the window
 MAPPING = load_mapping(None)
 DOC_NUMBER = re.compile(r"^(RE|ST)-\d{4}-\d{4}$")
 FIGURES = (
@@ -156,52 +149,9 @@ def by_customer(*numbers: str, email: str | None = None) -> Callable[[Line], boo
 # --- a portal and its cron runs -----------------------------------------------------------------
 
 
-class Portal:
-    """An emulated HubSpot portal plus a data directory; `run()` is one cron run."""
-
-    def __init__(self, emulator: Emulator, data_dir: Path) -> None:
-        self.emulator = emulator
-        self.settings = Settings(
-            data_dir=data_dir,
-            hubspot_token=emulator.token,
-            hubspot_base_url=emulator.url,
-            contact_category=FACILITY,
-            retention_days=0,
-        )
-        self.dropped = 0
-
-    def _settled(self, path: Path) -> Path:
-        # Old enough for the settle check, and in drop order ("oldest first").
-        self.dropped += 1
-        stamp = CLOCK.timestamp() - 7200 + self.dropped
-        os.utime(path, (stamp, stamp))
-        return path
-
-    def drop_customers(self) -> Path:
-        self.settings.inbox.mkdir(parents=True, exist_ok=True)
-        target = self.settings.inbox / CUSTOMERS.name
-        shutil.copyfile(CUSTOMERS, target)
-        return self._settled(target)
-
-    def drop_journal(self, name: str, lines: Iterable[Line]) -> Path:
-        self.settings.inbox.mkdir(parents=True, exist_ok=True)
-        return self._settled(write_journal(self.settings.inbox / name, lines))
-
-    def drop_file(self, source: Path) -> Path:
-        self.settings.inbox.mkdir(parents=True, exist_ok=True)
-        target = self.settings.inbox / source.name
-        shutil.copyfile(source, target)
-        return self._settled(target)
-
-    def run(self) -> RunSummary:
-        """One `hubsync run`; the emulator's request log then holds this run's calls only."""
-        self.emulator.reset_log()
-        with open_client(self.settings) as client:
-            services = JobServices(Collaborators(client, clock=lambda: CLOCK))
-            return run_job(self.settings, MAPPING, services, RunOptions())
-
-    def snapshot(self) -> dict[str, Any]:
-        return self.emulator.store.snapshot()
+def drop_journal(portal: Portal, name: str, lines: Iterable[Line]) -> Path:
+    """A journal export of `lines` in the inbox, settled in drop order."""
+    return portal.settle(write_journal(portal.target(name), lines))
 
 
 def bookings_outcome(summary: RunSummary) -> FileOutcome:
@@ -241,8 +191,8 @@ def one_shot(tmp_path_factory: pytest.TempPathFactory) -> OneShot:
     data_dir = tmp_path_factory.mktemp("one_shot")
     with Emulator(with_hubsync_schema=True) as emulator:
         portal = Portal(emulator, data_dir)
-        portal.drop_customers()
-        portal.drop_file(JOURNAL)
+        portal.drop(CUSTOMERS)
+        portal.drop(JOURNAL)
         summary = portal.run()
         return OneShot(
             summary, portal.snapshot(), emulator.calls(), emulator.write_calls(), data_dir
@@ -371,8 +321,8 @@ def test_first_import_call_budget(one_shot: OneShot) -> None:
 
 
 def test_window_counts_only_the_last_365_days(portal: Portal) -> None:
-    portal.drop_customers()
-    portal.drop_file(DATA / "bp_window_journal.csv")
+    portal.drop(CUSTOMERS)
+    portal.drop(DATA / "bp_window_journal.csv")
     summary = portal.run()
     assert bookings_outcome(summary).errors == ()
     contact = contact_with_number(portal.snapshot(), "10001")
@@ -391,11 +341,11 @@ def test_window_counts_only_the_last_365_days(portal: Portal) -> None:
 
 
 def test_same_journal_again_writes_nothing(portal: Portal) -> None:
-    portal.drop_customers()
-    portal.drop_file(JOURNAL)
+    portal.drop(CUSTOMERS)
+    portal.drop(JOURNAL)
     portal.run()
     before = portal.snapshot()
-    portal.drop_file(JOURNAL)
+    portal.drop(JOURNAL)
     summary = portal.run()
     assert portal.emulator.write_calls() == 0
     assert portal.emulator.calls() <= 15  # 10 reads when this was written
@@ -413,19 +363,19 @@ def month(line: Line) -> int:
 
 
 def test_monthly_files_in_reverse_order_converge(portal: Portal, one_shot: OneShot) -> None:
-    portal.drop_customers()
-    portal.drop_journal("journal_2026-11.csv", [ln for ln in LINES if month(ln) == 11])
+    portal.drop(CUSTOMERS)
+    drop_journal(portal, "journal_2026-11.csv", [ln for ln in LINES if month(ln) == 11])
     portal.run()
-    portal.drop_journal("journal_2026-10.csv", [ln for ln in LINES if month(ln) == 10])
+    drop_journal(portal, "journal_2026-10.csv", [ln for ln in LINES if month(ln) == 10])
     portal.run()
-    portal.drop_journal("journal_2026-09.csv", [ln for ln in LINES if month(ln) == 9])
+    drop_journal(portal, "journal_2026-09.csv", [ln for ln in LINES if month(ln) == 9])
     portal.run()
     assert differences(portal.snapshot(), one_shot.snapshot) == []
-    portal.drop_journal("journal_2026-10.csv", [ln for ln in LINES if month(ln) == 10])
+    drop_journal(portal, "journal_2026-10.csv", [ln for ln in LINES if month(ln) == 10])
     repeated = portal.run()
     assert portal.emulator.write_calls() == 0
     overlap = [ln for ln in LINES if date(2026, 10, 15) <= service_day(ln) <= date(2026, 11, 15)]
-    portal.drop_journal("journal_overlap.csv", overlap)
+    drop_journal(portal, "journal_overlap.csv", overlap)
     overlapping = portal.run()
     assert portal.emulator.write_calls() == 0
     assert bookings_outcome(repeated).deals_created == 0
@@ -443,13 +393,13 @@ def paid_invoice(number: str) -> Line:
 
 
 def test_storno_before_its_invoice_stays_cancelled(portal: Portal) -> None:
-    portal.drop_customers()
-    portal.drop_journal("journal_storno.csv", lines_of("ST-2026-0031"))
+    portal.drop(CUSTOMERS)
+    drop_journal(portal, "journal_storno.csv", lines_of("ST-2026-0031"))
     first = portal.run()
     assert bookings_outcome(first).deals_cancelled == 1
     deal = portal.snapshot()["deals"]["RE-2026-0426"]
     assert (deal["dealstage"], deal["storniert_durch"]) == ("closedlost", "ST-2026-0031")
-    portal.drop_journal("journal_invoice.csv", [paid_invoice("RE-2026-0426")])
+    drop_journal(portal, "journal_invoice.csv", [paid_invoice("RE-2026-0426")])
     second = portal.run()
     assert bookings_outcome(second).errors == ()
     snapshot = portal.snapshot()
@@ -470,12 +420,12 @@ def test_storno_before_its_invoice_stays_cancelled(portal: Portal) -> None:
 
 
 def test_storno_after_its_invoice_cancels_it(portal: Portal) -> None:
-    portal.drop_customers()
-    portal.drop_journal("journal_invoice.csv", [paid_invoice("RE-2026-0426")])
+    portal.drop(CUSTOMERS)
+    drop_journal(portal, "journal_invoice.csv", [paid_invoice("RE-2026-0426")])
     portal.run()
     contact = contact_with_number(portal.snapshot(), "10016")
     assert figures_of(contact)["anzahl_buchungen"] == 1
-    portal.drop_journal("journal_storno.csv", lines_of("ST-2026-0031"))
+    drop_journal(portal, "journal_storno.csv", lines_of("ST-2026-0031"))
     summary = portal.run()
     assert bookings_outcome(summary).deals_cancelled == 1
     snapshot = portal.snapshot()
@@ -489,10 +439,10 @@ def test_storno_after_its_invoice_cancels_it(portal: Portal) -> None:
 
 
 def test_storno_after_its_invoice_keeps_the_invoice_data(portal: Portal) -> None:
-    portal.drop_customers()
-    portal.drop_journal("journal_invoice.csv", [paid_invoice("RE-2026-0426")])
+    portal.drop(CUSTOMERS)
+    drop_journal(portal, "journal_invoice.csv", [paid_invoice("RE-2026-0426")])
     portal.run()
-    portal.drop_journal("journal_storno.csv", lines_of("ST-2026-0031"))
+    drop_journal(portal, "journal_storno.csv", lines_of("ST-2026-0031"))
     portal.run()
     deal = portal.snapshot()["deals"]["RE-2026-0426"]
     assert deal["description"] == "Platzmiete Soccer 60 Min (Abendtarif)"
@@ -515,13 +465,13 @@ def test_numbered_bookings_are_adopted_by_a_later_customer_file(
 ) -> None:
     # Only bookings with a customer number: no guest contact exists before the customers.
     numbered = [line for line in LINES if line["Kd.-Nr."]]
-    portal.drop_journal("journal_numbered.csv", numbered)
+    drop_journal(portal, "journal_numbered.csv", numbered)
     first = portal.run()
     assert portal.snapshot()["contacts"] == {}
     invoices = {ln.number for ln in numbered if ln.number.startswith("RE-")}
     assert bookings_outcome(first).unassigned == len(invoices) == 103
     assert all(d["hubsync_offen"] == "true" for d in portal.snapshot()["deals"].values())
-    portal.drop_customers()
+    portal.drop(CUSTOMERS)
     portal.run()
     snapshot = portal.snapshot()
     kuebler = contact_with_number(snapshot, "10001")
@@ -535,11 +485,11 @@ def test_numbered_bookings_are_adopted_by_a_later_customer_file(
 
 
 def test_journal_first_then_customers_equals_one_shot(portal: Portal, one_shot: OneShot) -> None:
-    portal.drop_file(JOURNAL)
+    portal.drop(JOURNAL)
     first = portal.run()
     assert bookings_outcome(first).errors == ()
     assert portal.snapshot()["deals"]["RE-2026-0413"]["hubsync_offen"] == "true"
-    portal.drop_customers()
+    portal.drop(CUSTOMERS)
     portal.run()
     snapshot = portal.snapshot()
     for email, contact in one_shot.snapshot["contacts"].items():
@@ -551,11 +501,11 @@ def test_journal_first_then_customers_equals_one_shot(portal: Portal, one_shot: 
 
 
 def test_merged_number_in_a_later_run_finds_the_merged_contact(portal: Portal) -> None:
-    portal.drop_customers()
+    portal.drop(CUSTOMERS)
     portal.run()
     (booking,) = lines_of("RE-2026-0469")
     assert (booking["Kd.-Nr."], booking["E-Mail"]) == ("10027", "")
-    portal.drop_journal("journal_10027.csv", [booking])
+    drop_journal(portal, "journal_10027.csv", [booking])
     summary = portal.run()
     outcome = bookings_outcome(summary)
     assert (outcome.unassigned, outcome.contacts_created, outcome.errors) == (0, 0, ())
@@ -578,8 +528,8 @@ def test_setup_is_idempotent_and_enables_the_import(tmp_path: Path, one_shot: On
         assert any("rechnungsnummer" in d for d in done)
         assert any("hubsync_offen" in d for d in done)
         assert again == []
-        portal.drop_customers()
-        portal.drop_file(JOURNAL)
+        portal.drop(CUSTOMERS)
+        portal.drop(JOURNAL)
         summary = portal.run()
         assert bookings_outcome(summary).status is FileStatus.PROCESSED
         assert differences(portal.snapshot(), one_shot.snapshot) == []
@@ -592,8 +542,8 @@ def test_portal_without_schema_stops_before_writing(tmp_path: Path) -> None:
             assert client is not None
             with pytest.raises(ConfigError, match="rechnungsnummer"):
                 check_schema(read_schema(client), portal_options(portal.settings), MAPPING)
-        portal.drop_customers()
-        portal.drop_file(JOURNAL)
+        portal.drop(CUSTOMERS)
+        portal.drop(JOURNAL)
         summary = portal.run()
         assert summary.exit_code is ExitCode.CONFIG
         assert int(summary.exit_code) == 2
