@@ -8,33 +8,22 @@ emulated portal; the final state must equal a one-shot import of the whole journ
 from __future__ import annotations
 
 import csv
-import os
 import re
-import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from portal import CUSTOMERS, JOURNAL, Portal
 from snapshots import differences
 
-from hubsync.config import Settings
 from hubsync.emulator import Emulator
-from hubsync.mapping.columns import load_mapping
-from hubsync.run.demo import sample_files
-from hubsync.run.job import JobServices, run_job
-from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import open_client
 from hubsync.summary import FileStatus
 
-CUSTOMERS, JOURNAL = sample_files()
-CLOCK = datetime(2026, 11, 28, 12, tzinfo=UTC)
-MAPPING = load_mapping(None)
 DOC_NUMBER = re.compile(r"^(RE|ST)-\d{4}-\d{4}$")
 
 
@@ -93,34 +82,15 @@ STORNO_LAST = rest_then("ST-2026-0031", "ST-2026-0032")  # both stornos after th
 
 def import_schedule(schedule: Schedule, data_dir: Path) -> dict[str, Any]:
     """Run the schedule against a fresh portal; returns the final `store.snapshot()`."""
-    inbox = data_dir / "inbox"
-    inbox.mkdir(parents=True)
     with Emulator(with_hubsync_schema=True) as emulator:
-        config = Settings(
-            data_dir=data_dir,
-            hubspot_token=emulator.token,
-            hubspot_base_url=emulator.url,
-            contact_category="McArena Schorndorf",
-            retention_days=0,
-        )
-        dropped = 0
-
-        def settle(path: Path) -> None:
-            nonlocal dropped
-            dropped += 1
-            stamp = CLOCK.timestamp() - 7200 + dropped
-            os.utime(path, (stamp, stamp))
-
-        shutil.copyfile(CUSTOMERS, inbox / CUSTOMERS.name)
-        settle(inbox / CUSTOMERS.name)
+        portal = Portal(emulator, data_dir)
+        portal.drop(CUSTOMERS)
         for index in schedule.runs:
             wanted = set(schedule.files[index])
-            path = inbox / f"journal_part{index}.csv"
+            path = portal.target(f"journal_part{index}.csv")
             write_lines(path, [row for row in LINES if row[0] in wanted])
-            settle(path)
-            with open_client(config) as client:
-                services = JobServices(Collaborators(client, clock=lambda: CLOCK))
-                summary = run_job(config, MAPPING, services, RunOptions())
+            portal.settle(path)
+            summary = portal.run()
             assert all(f.status is not FileStatus.LEFT for f in summary.files), summary
             assert not any(f.errors for f in summary.files if f.name.startswith("journal")), summary
         return emulator.store.snapshot()
@@ -141,29 +111,11 @@ def imported(schedule: Schedule) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The whole journal (the original file) imported once with the customers."""
-    data_dir = tmp_path_factory.mktemp("reference")
-    inbox = data_dir / "inbox"
-    inbox.mkdir()
-    for offset, source in enumerate((CUSTOMERS, JOURNAL)):
-        shutil.copyfile(source, inbox / source.name)
-        stamp = CLOCK.timestamp() - 7200 + offset
-        os.utime(inbox / source.name, (stamp, stamp))
     with Emulator(with_hubsync_schema=True) as emulator:
-        config = Settings(
-            data_dir=data_dir,
-            hubspot_token=emulator.token,
-            hubspot_base_url=emulator.url,
-            contact_category="McArena Schorndorf",
-            retention_days=0,
-        )
-        with open_client(config) as client:
-            run_job(
-                config,
-                MAPPING,
-                JobServices(Collaborators(client, clock=lambda: CLOCK)),
-                RunOptions(),
-            )
-        snapshot = emulator.store.snapshot()
+        portal = Portal(emulator, tmp_path_factory.mktemp("reference"))
+        portal.drop_samples()
+        portal.run()
+        snapshot = portal.snapshot()
     assert len(snapshot["deals"]) == 114 and len(snapshot["associations"]) == 99
     return snapshot
 

@@ -13,20 +13,16 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
+from clocks import NOW, fixed
+from portal import Portal, fast_client
 
-from hubsync.config import Settings
 from hubsync.emulator import Emulator, FaultPlan
-from hubsync.hubspot import ClientOptions, HubSpotClient
-from hubsync.mapping.columns import load_mapping
-from hubsync.run.demo import FACILITY, drop_samples, sample_files
-from hubsync.run.job import JobServices, run_job
-from hubsync.run.pipeline import Collaborators, RunOptions
+from hubsync.run.demo import sample_files
 from hubsync.summary import ExitCode, FileStatus, RunSummary
 
 MAX_RUNS = 25  # a run that makes progress needs far fewer; more means a livelock
@@ -70,34 +66,28 @@ class Outcome:
     codes: tuple[int, ...]
 
 
-def run_once(emulator: Emulator, data_dir: Path, now: datetime, *, retries: int) -> RunSummary:
-    """One `hubsync run` in-process: the real client over real HTTP, fast backoff."""
-    settings = Settings(
-        data_dir=data_dir,
-        hubspot_token=emulator.token,
-        hubspot_base_url=emulator.url,
-        contact_category=FACILITY,
-        settle_seconds=0,
-        retention_days=0,
-    )
-    options = ClientOptions(
-        base_url=emulator.url,
-        token=emulator.token,
+def portal_of(emulator: Emulator, data_dir: Path, now: datetime, *, retries: int) -> Portal:
+    """`hubsync run` in-process for this emulator: the real client over real HTTP, fast
+    backoff, `retries` per call."""
+    client = fast_client(
+        sleep=_fast_sleep,
         rate_limit=10_000,
         timeout=(2.0, 5.0),
         max_retries=retries,
         backoff_base=0.01,
         backoff_max=0.05,
     )
-    with requests.Session() as session:
-        client = HubSpotClient(session, options, sleep=_fast_sleep)
-        services = JobServices(Collaborators(client, clock=lambda: now))
-        return run_job(settings, load_mapping(None), services, RunOptions())
+    return Portal(emulator, data_dir, clock=fixed(now), client=client, settle_seconds=0)
+
+
+def run_once(emulator: Emulator, data_dir: Path, now: datetime, *, retries: int) -> RunSummary:
+    """One `hubsync run`; the emulator's request log keeps the calls of earlier runs."""
+    return portal_of(emulator, data_dir, now, retries=retries).run(keep_log=True)
 
 
 def run_until_done(emulator: Emulator, data_dir: Path, now: datetime, *, retries: int) -> Outcome:
     """Drop the samples, then rerun while a run exits 75 or leaves files in the inbox."""
-    drop_samples(data_dir / "inbox")
+    portal_of(emulator, data_dir, now, retries=retries).drop_samples()
     codes: list[int] = []
     for _ in range(MAX_RUNS):
         summary = run_once(emulator, data_dir, now, retries=retries)
@@ -147,8 +137,9 @@ def collect(emulator: Emulator, data_dir: Path, codes: tuple[int, ...]) -> Outco
 
 @pytest.fixture
 def now() -> datetime:
-    """One clock for the faulty and the undisturbed run: the booking figures depend on today."""
-    return datetime.now(UTC)
+    """One clock for the faulty and the undisturbed run (the booking figures depend on the
+    date): the tests' fixed clock, which the dropped samples are dated from too."""
+    return NOW
 
 
 @pytest.fixture
@@ -210,7 +201,7 @@ def test_a_run_stopped_after_any_call_is_completed_by_the_next(
     for budget in range(1, 200):
         data_dir = tmp_path / f"cut-{budget}"
         with Emulator(with_hubsync_schema=True) as emulator:
-            drop_samples(data_dir / "inbox")
+            portal_of(emulator, data_dir, now, retries=0).drop_samples()
             emulator.faults = FaultPlan(daily_limit=budget, apply_then_drop_rate=0.3, seed=budget)
             first = run_once(emulator, data_dir, now, retries=6)
             emulator.faults = None
@@ -228,7 +219,7 @@ def test_runs_with_growing_budgets_continue_each_others_work(
 ) -> None:
     """Each run is stopped by a DAILY 429 after a few more calls than the one before."""
     with Emulator(with_hubsync_schema=True) as emulator:
-        drop_samples(tmp_path / "inbox")
+        portal_of(emulator, tmp_path, now, retries=0).drop_samples()
         codes: list[int] = []
         for budget in range(1, 200, 2):
             emulator.faults = FaultPlan(daily_limit=budget, apply_then_drop_rate=0.2, seed=budget)

@@ -13,34 +13,29 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-import requests
+from clocks import NOW
 from hypothesis import HealthCheck, currently_in_test_context, event, example, given, settings
 from hypothesis import strategies as st
+from portal import Portal, fast_client
 
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import InputError
-from hubsync.hubspot import ClientOptions, HubSpotClient
 from hubsync.inbox.classify import classify
 from hubsync.mapping.columns import Mapping, load_mapping
-from hubsync.run.job import JobServices, run_job
-from hubsync.run.pipeline import Collaborators, RunOptions
 from hubsync.run.validate import validate_file
-from hubsync.summary import FileStatus, RunSummary
+from hubsync.summary import FileStatus
 
 MAPPING = load_mapping(None)
-TODAY = date(2026, 11, 28)
-FACILITY = "McArena Schorndorf"
+TODAY = NOW.date()
 OFFLINE = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ONLINE = settings(
     max_examples=60,
@@ -239,47 +234,25 @@ def check_offline(path: Path, mapping: Mapping = MAPPING) -> None:
         assert not clean and "REJECTED" in lines[0]
 
 
-def write_inbox(data_dir: Path, name: str, data: bytes) -> Path:
-    inbox = data_dir / "inbox"
-    inbox.mkdir(parents=True, exist_ok=True)
-    path = inbox / name
-    path.write_bytes(data)
-    old = time.time() - 3600
-    os.utime(path, (old, old))
-    return path
-
-
-def run(emulator: Emulator, data_dir: Path, *, dry_run: bool) -> RunSummary:
-    settings_ = Settings(
-        data_dir=data_dir,
-        hubspot_token=emulator.token,
-        hubspot_base_url=emulator.url,
-        contact_category=FACILITY,
-        settle_seconds=0,
-        retention_days=0,
-    )
-    options = ClientOptions(
-        base_url=emulator.url, token=emulator.token, backoff_base=0.01, backoff_max=0.05
-    )
-    with requests.Session() as session:
-        client = HubSpotClient(session, options)
-        services = JobServices(Collaborators(client, clock=lambda: datetime.now(UTC)))
-        return run_job(settings_, MAPPING, services, RunOptions(dry_run=dry_run))
+def portal_of(emulator: Emulator, data_dir: Path) -> Portal:
+    """Runs into `emulator` from `data_dir`: the real client, fast backoff, the fixed clock."""
+    client = fast_client(timeout=(5.0, 30.0), backoff_base=0.01, backoff_max=0.05)
+    return Portal(emulator, data_dir, client=client, settle_seconds=0)
 
 
 def check_online(emulator: Emulator, name: str, data: bytes) -> None:
     """A dry run moves nothing; a real run puts the file where its outcome says, with a reason."""
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
-        path = write_inbox(data_dir, name, data)
-        writes = emulator.write_calls()
-        preview = run(emulator, data_dir, dry_run=True)
+        portal = portal_of(emulator, data_dir)
+        path = portal.write(name, data)
+        preview = portal.run(dry_run=True)
         assert [f.status for f in preview.files] in ([FileStatus.PREVIEWED], [FileStatus.LEFT])
         assert path.read_bytes() == data
-        summary = run(emulator, data_dir, dry_run=False)
+        summary = portal.run()  # the request log then holds this run's calls only
         (outcome,) = summary.files
         if currently_in_test_context():  # statistics: how far the examples get
-            event(f"{outcome.kind} → {outcome.status}, wrote: {emulator.write_calls() > writes}")
+            event(f"{outcome.kind} → {outcome.status}, wrote: {emulator.write_calls() > 0}")
         if outcome.status is FileStatus.LEFT:
             assert outcome.reason and path.read_bytes() == data
             return

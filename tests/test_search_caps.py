@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,22 +17,15 @@ from typing import Any
 
 import pytest
 import requests
-from clocks import fixed, settled
+from portal import CUSTOMERS, JOURNAL, Portal
 
-from hubsync.config import Settings
 from hubsync.emulator import Emulator, Store
 from hubsync.emulator.search import TokenReading, set_token_reading
 from hubsync.hubspot import HubSpotClient
 from hubsync.hubspot.client import search_batches
 from hubsync.hubspot.models import ClientOptions
-from hubsync.mapping.columns import load_mapping
-from hubsync.run.demo import sample_files
-from hubsync.run.job import JobServices, run_job
-from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import open_client
 from hubsync.summary import ExitCode, RunSummary
 
-CUSTOMERS, JOURNAL = sample_files()
 SEARCH = "/crm/v3/objects/contacts/search"
 ARRIVING = "10001"  # in the sample customer file, with an e-mail
 ADOPTED = "RE-2025-0001"  # the deal that waited for ARRIVING
@@ -236,29 +228,6 @@ def test_search_takes_the_ten_second_limiter_too(emulator: Emulator) -> None:
 # --- runs into a portal with thousands of waiting deals ---------------------------------------
 
 
-def settings_for(emulator: Emulator, data_dir: Path) -> Settings:
-    return Settings(
-        data_dir=data_dir,
-        hubspot_token=emulator.token,
-        hubspot_base_url=emulator.url,
-        contact_category="McArena Schorndorf",
-        retention_days=0,
-    )
-
-
-def run(settings: Settings) -> RunSummary:
-    with open_client(settings) as client:
-        services = JobServices(Collaborators(client, clock=fixed()))
-        return run_job(settings, load_mapping(None), services, RunOptions())
-
-
-def drop(settings: Settings, source: Path, *, age: float = 3600.0) -> None:
-    settings.inbox.mkdir(parents=True, exist_ok=True)
-    target = settings.inbox / source.name
-    shutil.copyfile(source, target)
-    settled(target, age=age)
-
-
 def customers_and_journal(tmp_path: Path, waiting: int) -> tuple[RunSummary, int, Emulator]:
     """One run of the sample customers and journal into a portal where `waiting` deals of
     unknown customers wait, besides one for ARRIVING; returns the summary and its calls."""
@@ -276,10 +245,10 @@ def customers_and_journal(tmp_path: Path, waiting: int) -> tuple[RunSummary, int
                 for n in range(waiting)
             },
         )
-        settings = settings_for(emulator, tmp_path / f"data{waiting}")
-        drop(settings, CUSTOMERS, age=7200)
-        drop(settings, JOURNAL)
-        summary = run(settings)
+        portal = Portal(emulator, tmp_path / f"data{waiting}")
+        portal.drop(CUSTOMERS)
+        portal.drop(JOURNAL)
+        summary = portal.run()
         return summary, emulator.calls(), emulator
 
 
@@ -310,12 +279,12 @@ def test_a_rerun_adopts_what_a_killed_run_left_waiting(tmp_path: Path) -> None:
     # The contact exists already (an earlier run wrote it and was killed before adopting):
     # the customer file brings no new number, and the deal is adopted all the same.
     with Emulator(with_hubsync_schema=True) as emulator:
-        settings = settings_for(emulator, tmp_path)
-        drop(settings, CUSTOMERS)
-        run(settings)
+        portal = Portal(emulator, tmp_path)
+        portal.drop(CUSTOMERS)
+        portal.run()
         seed_waiting_deals(emulator.store, {ADOPTED: ARRIVING})
-        drop(settings, CUSTOMERS)
-        summary = run(settings)
+        portal.drop(CUSTOMERS)
+        summary = portal.run()
         assert summary.exit_code in (ExitCode.OK, ExitCode.REJECTED), summary.fatal
         store = emulator.store
         deal = store.find("deals", "rechnungsnummer", ADOPTED)
@@ -358,11 +327,9 @@ def test_merged_number_found_under_both_tokenisations(
                 },
             },
         )
-        settings = settings_for(emulator, tmp_path)
-        source = one_booking_journal(tmp_path / "journal_10027.csv", "RE-2026-0469")
-        drop(settings, source)
-        emulator.reset_log()
-        summary = run(settings)
+        portal = Portal(emulator, tmp_path)
+        portal.drop(one_booking_journal(tmp_path / "journal_10027.csv", "RE-2026-0469"))
+        summary = portal.run()  # the request log holds this run's calls only
         assert summary.exit_code in (ExitCode.OK, ExitCode.REJECTED), summary.fatal
         store = emulator.store
         deal = store.find("deals", "rechnungsnummer", "RE-2026-0469")
@@ -386,11 +353,10 @@ def test_no_alias_search_without_merged_contacts_and_each_number_once(tmp_path: 
     # Two journal files of the same unknown customer in one run, into a portal where no
     # contact carries merged numbers: one probe, no CONTAINS_TOKEN search at all.
     with Emulator(with_hubsync_schema=True) as emulator:
-        settings = settings_for(emulator, tmp_path)
-        drop(settings, one_booking_journal(tmp_path / "journal_a.csv", "RE-2026-0469"), age=7200)
-        drop(settings, one_booking_journal(tmp_path / "journal_b.csv", "RE-2026-0469"))
-        emulator.reset_log()
-        summary = run(settings)
+        portal = Portal(emulator, tmp_path)
+        portal.drop(one_booking_journal(tmp_path / "journal_a.csv", "RE-2026-0469"))
+        portal.drop(one_booking_journal(tmp_path / "journal_b.csv", "RE-2026-0469"))
+        summary = portal.run()  # the request log holds this run's calls only
         assert summary.exit_code in (ExitCode.OK, ExitCode.REJECTED), summary.fatal
         searches = [r.body for r in emulator.log if r.path.endswith("/contacts/search")]
         assert len(searches) == 1  # one page: every merged contact (none here)
