@@ -14,13 +14,8 @@ from typing import Any
 
 import requests
 
-from hubsync.hubspot.batching import (
-    BatchWriter,
-    chunked,
-    raise_if_key_problem,
-    raise_if_schema_problem,
-    run_parallel,
-)
+from hubsync.hubspot.associations import Associations
+from hubsync.hubspot.batching import BatchWriter, chunked, run_parallel
 from hubsync.hubspot.limiter import RateLimiter
 from hubsync.hubspot.models import (
     CallStats,
@@ -33,88 +28,26 @@ from hubsync.hubspot.models import (
     WriteResult,
 )
 from hubsync.hubspot.paths import ApiPaths
-from hubsync.hubspot.transport import Reply, Transport
+from hubsync.hubspot.rejections import raise_if_key_problem, raise_if_schema_problem
+from hubsync.hubspot.search import (  # re-exported: bookings/stage.py imports them from here
+    SEARCH_MAX_RESULTS,
+    SEARCH_PAGE,
+    SEARCH_PER_SECOND,
+    Searcher,
+    search_batches,
+)
+from hubsync.hubspot.transport import Transport
+
+__all__ = ["SEARCH_MAX_RESULTS", "SEARCH_PAGE", "HubSpotClient", "search_batches"]
 
 log = logging.getLogger(__name__)
 
 OBJECT_BATCH = 100  # HubSpot's limit per objects batch call
-ASSOC_READ_BATCH = 1000
-ASSOC_WRITE_BATCH = 2000
-# CRM search caps, from "Search the CRM" (developers.hubspot.com/docs/api-reference/2026-03/
-# crm/search-the-crm, "Limitations"): 200 results per page, 10,000 per query (a page past
-# that is a 400), 5 filterGroups of 6 filters, 18 filters in all, 100 values per IN/NOT_IN,
-# 5 requests per second per account, also counted against the 10-second limit. The 2024
-# changelog ("Expanded filtering capabilities") announced 10 per group and 25 in all; the
-# stricter set holds under both readings.
-SEARCH_PAGE = 200
-SEARCH_MAX_RESULTS = 10_000
-SEARCH_MAX_GROUPS = 5
-SEARCH_MAX_GROUP_FILTERS = 6
-SEARCH_MAX_FILTERS = 18
-SEARCH_MAX_VALUES = 100
-SEARCH_PER_SECOND = 4  # one below HubSpot's 5/s: other integrations of the portal search too
-# A stable order makes offset paging return each record once; the spec marks filterGroups,
-# sorts, after, limit and properties as required in PublicObjectSearchRequest.
-SEARCH_SORTS = ({"propertyName": "hs_object_id", "direction": "ASCENDING"},)
 
 
 def _key(id_property: str | None, value: str) -> str:
     # HubSpot stores emails lower-cased: compare and send them that way.
     return value.strip().lower() if id_property == "email" else value
-
-
-def _results(reply: Reply) -> list[dict[str, Any]]:
-    raw = reply.body.get("results") if isinstance(reply.body, dict) else None
-    return [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
-
-
-def _total(reply: Reply) -> int:
-    value = reply.body.get("total") if isinstance(reply.body, dict) else None
-    return value if isinstance(value, int) else 0
-
-
-def _nested_id(result: dict[str, Any], side: str) -> str | None:
-    value = result.get(side)
-    return str(value["id"]) if isinstance(value, dict) and "id" in value else None
-
-
-def _filter_count(group: Mapping[str, Any]) -> int:
-    """Filters in one filter group; ValueError when it breaks a per-group cap."""
-    filters = group.get("filters")
-    if not isinstance(filters, list) or not filters:
-        raise ValueError(f"a search filter group needs a non-empty list of filters: {group!r}")
-    if len(filters) > SEARCH_MAX_GROUP_FILTERS:
-        raise ValueError(
-            f"a search filter group has {len(filters)} filters; HubSpot takes at most "
-            f"{SEARCH_MAX_GROUP_FILTERS}"
-        )
-    for flt in filters:
-        values = flt.get("values") if isinstance(flt, dict) else None
-        if isinstance(values, list) and len(values) > SEARCH_MAX_VALUES:
-            raise ValueError(
-                f"a search filter has {len(values)} values; HubSpot takes at most "
-                f"{SEARCH_MAX_VALUES} per IN/NOT_IN filter"
-            )
-    return len(filters)
-
-
-def search_batches(filter_groups: Sequence[Mapping[str, Any]]) -> list[list[dict[str, Any]]]:
-    """The filter groups split into requests HubSpot accepts (≤ 5 groups, ≤ 18 filters).
-
-    Groups are ORed, so sending them in several requests and joining the results finds
-    the same records. Raises ValueError for a group that no request could carry.
-    """
-    batches: list[list[dict[str, Any]]] = []
-    current: list[dict[str, Any]] = []
-    filters = 0
-    for group in filter_groups:
-        count = _filter_count(group)
-        if current and (len(current) == SEARCH_MAX_GROUPS or filters + count > SEARCH_MAX_FILTERS):
-            batches.append(current)
-            current, filters = [], 0
-        current.append(dict(group))
-        filters += count
-    return [*batches, current] if current else batches
 
 
 class HubSpotClient:
@@ -146,6 +79,8 @@ class HubSpotClient:
             stats=self.stats,
             sleep=sleep,
         )
+        self._search = Searcher(self._http, self.paths, self.search_limiter)
+        self._associations = Associations(self._http, self.paths, options.concurrency)
 
     # objects ------------------------------------------------------------------------------
 
@@ -177,7 +112,7 @@ class HubSpotClient:
             # A 404 listing the ids in errors[] means none of them exists: an empty result.
             if reply.status == 400 or (reply.status == 404 and not reply.errors()):
                 self._http.fail(reply, f"POST {path}")
-            return self._key_results(_results(reply), set(chunk), id_property)
+            return self._key_results(reply.results(), set(chunk), id_property)
 
         found: dict[str, HubSpotObject] = {}
         for part in run_parallel(one, chunked(keys, OBJECT_BATCH), self.options.concurrency):
@@ -270,19 +205,8 @@ class HubSpotClient:
         filter_groups: Sequence[Mapping[str, Any]],
         properties: Sequence[str],
     ) -> list[HubSpotObject]:
-        """Records matching any of `filter_groups` (any number of them: they are sent in as
-        many requests as HubSpot's caps need), each record once, in id order per request.
-
-        A request matching more than 10,000 records returns its first 10,000 and logs a
-        warning: HubSpot answers 400 past that, so callers narrow their filters instead.
-        Raises ValueError for a filter group beyond HubSpot's caps (a programming error).
-        """
-        path = self.paths.objects(object_type, "search")
-        found: dict[str, HubSpotObject] = {}
-        for groups in search_batches(filter_groups) or [[]]:
-            for obj in self._search_all(path, groups, properties):
-                found.setdefault(obj.id, obj)
-        return list(found.values())
+        """Records matching any of `filter_groups`, each once; see `Searcher.search`."""
+        return self._search.search(object_type, filter_groups, properties)
 
     def first_page(
         self,
@@ -290,124 +214,29 @@ class HubSpotClient:
         filter_groups: Sequence[Mapping[str, Any]],
         properties: Sequence[str],
     ) -> SearchPage:
-        """The first page (≤ 200) of the records matching `filter_groups` and how many
-        match in all (HubSpot's `total`): one request."""
-        batches = search_batches(filter_groups) or [[]]
-        if len(batches) > 1:
-            raise ValueError("first_page takes at most one request's worth of filter groups")
-        path = self.paths.objects(object_type, "search")
-        reply = self._search_page(path, batches[0], properties, "0", SEARCH_PAGE)
-        objects = tuple(HubSpotObject.from_api(r) for r in _results(reply))
-        return SearchPage(objects, max(_total(reply), len(objects)))
-
-    def _search_all(
-        self, path: str, groups: list[dict[str, Any]], properties: Sequence[str]
-    ) -> list[HubSpotObject]:
-        found: list[HubSpotObject] = []
-        after, limit = "0", SEARCH_PAGE
-        while True:
-            reply = self._search_page(path, groups, properties, after, limit)
-            found.extend(HubSpotObject.from_api(r) for r in _results(reply))
-            following = (reply.body or {}).get("paging", {}).get("next", {}).get("after")
-            if not following or str(following) == after:
-                return found
-            try:
-                offset = int(following)
-            except ValueError:
-                offset = len(found)  # an opaque cursor: judge by what was read
-            # A page ending past 10,000 is a 400, so the last one may be short, and none
-            # starts there: the caller's filters were too wide, which is worth a warning.
-            limit = min(SEARCH_PAGE, SEARCH_MAX_RESULTS - offset)
-            if limit <= 0:
-                log.warning(
-                    "search on %s matches %s records; only the first %d were read",
-                    path,
-                    _total(reply) or "more than 10,000",
-                    len(found),
-                )
-                return found
-            after = str(following)
-
-    def _search_page(
-        self,
-        path: str,
-        groups: list[dict[str, Any]],
-        properties: Sequence[str],
-        after: str,
-        limit: int,
-    ) -> Reply:
-        body: dict[str, Any] = {
-            "filterGroups": groups,
-            "sorts": [dict(s) for s in SEARCH_SORTS],
-            "properties": list(properties),
-            "limit": limit,
-            "after": after,
-        }
-        return self._http.call("POST", path, body, safe=True, limiter=self.search_limiter)
+        """The first page of a search and its total; see `Searcher.first_page`."""
+        return self._search.first_page(object_type, filter_groups, properties)
 
     # associations -------------------------------------------------------------------------
 
     def associate(
         self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]]
     ) -> tuple[RecordFailure, ...]:
-        """Default-type associations from → to; returns the pairs HubSpot rejected, keyed
-        `"<from>-><to>"`."""
-        unique = list(dict.fromkeys((str(a), str(b)) for a, b in pairs))
-        inputs = [{"from": {"id": a}, "to": {"id": b}} for a, b in unique]
-
-        def key(item: dict[str, Any]) -> str | None:
-            a, b = _nested_id(item, "from"), _nested_id(item, "to")
-            return None if a is None or b is None else f"{a}->{b}"
-
-        writer = BatchWriter(
-            self._http,
-            self.paths.associations(from_type, to_type, "batch/associate/default"),
-            from_type,
-            input_key=lambda i: str(key(i)),
-            result_key=key,
-        )
-        parts = run_parallel(
-            writer.write, chunked(inputs, ASSOC_WRITE_BATCH), self.options.concurrency
-        )
-        return tuple(f for _, failures in parts for f in failures)
+        """Default-type associations; see `Associations.associate`."""
+        return self._associations.associate(from_type, to_type, pairs)
 
     def associations(
         self, from_type: str, to_type: str, ids: Iterable[str]
     ) -> dict[str, tuple[str, ...]]:
-        """Associated `to_type` ids per `from_type` id; ids without associations are absent."""
-        path = self.paths.associations(from_type, to_type, "batch/read")
-
-        def one(chunk: list[str]) -> dict[str, list[str]]:
-            found: dict[str, list[str]] = {}
-            pending: list[dict[str, str]] = [{"id": i} for i in chunk]
-            while pending:
-                reply = self._http.call("POST", path, {"inputs": pending}, safe=True, accept=(404,))
-                pending = []
-                for result in _results(reply):
-                    source = _nested_id(result, "from")
-                    if source is None:
-                        continue
-                    targets = found.setdefault(source, [])
-                    for to in result.get("to") or ():
-                        if isinstance(to, dict) and str(to.get("toObjectId")) not in targets:
-                            targets.append(str(to.get("toObjectId")))
-                    after = (result.get("paging") or {}).get("next", {}).get("after")
-                    if after:
-                        pending.append({"id": source, "after": str(after)})
-            return found
-
-        unique = list(dict.fromkeys(str(i) for i in ids))
-        merged: dict[str, tuple[str, ...]] = {}
-        for part in run_parallel(one, chunked(unique, ASSOC_READ_BATCH), self.options.concurrency):
-            merged.update((k, tuple(v)) for k, v in part.items())
-        return merged
+        """Associated `to_type` ids per `from_type` id; see `Associations.read`."""
+        return self._associations.read(from_type, to_type, ids)
 
     # schema -------------------------------------------------------------------------------
 
     def properties(self, object_type: str) -> dict[str, PropertyDef]:
         """The portal's property definitions for `object_type`, by name."""
         reply = self._http.call("GET", self.paths.properties(object_type), safe=True)
-        return {p.name: p for p in map(PropertyDef.from_api, _results(reply)) if p.name}
+        return {p.name: p for p in map(PropertyDef.from_api, reply.results()) if p.name}
 
     def create_property(self, object_type: str, definition: Mapping[str, Any]) -> None:
         """Create a property; one that already exists (409) is fine. Never retried on failure."""
@@ -427,7 +256,7 @@ class HubSpotClient:
     def groups(self, object_type: str) -> set[str]:
         """Names of the property groups of `object_type`."""
         reply = self._http.call("GET", self.paths.property_groups(object_type), safe=True)
-        return {str(g["name"]) for g in _results(reply) if "name" in g}
+        return {str(g["name"]) for g in reply.results() if "name" in g}
 
     def create_group(self, object_type: str, name: str, label: str) -> None:
         """Create a property group; one that already exists (409) is fine."""
@@ -444,4 +273,4 @@ class HubSpotClient:
     def pipelines(self, object_type: str = "deals") -> tuple[Pipeline, ...]:
         """The portal's pipelines with their stages."""
         reply = self._http.call("GET", self.paths.pipelines(object_type), safe=True)
-        return tuple(Pipeline.from_api(p) for p in _results(reply))
+        return tuple(Pipeline.from_api(p) for p in reply.results())

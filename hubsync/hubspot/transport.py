@@ -49,6 +49,24 @@ class Reply:
         value = self.body.get(name) if isinstance(self.body, dict) else None
         return value if isinstance(value, str) else ""
 
+    def results(self) -> list[dict[str, Any]]:
+        """The `results[]` entries of the body (empty when there are none)."""
+        found = self.body.get("results") if isinstance(self.body, dict) else None
+        return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+    def total(self) -> int:
+        """The body's `total` (a search's count of matching records), or 0."""
+        value = self.body.get("total") if isinstance(self.body, dict) else None
+        return value if isinstance(value, int) else 0
+
+
+@dataclass(frozen=True)
+class _Retry:
+    """A failed attempt worth repeating: what went wrong and how long to wait."""
+
+    problem: str
+    delay: float
+
 
 def _missing_scopes(reply: Reply) -> tuple[str, ...]:
     scopes: list[str] = []
@@ -118,6 +136,7 @@ class Transport:
         """
         attempts = 1 + max(0, self._options.max_retries)
         what = f"{method} {path}"
+        problem = what
         for attempt in range(1, attempts + 1):
             self._limiter.acquire()
             # The per-second limiter last: its grant is the one that must be fresh when
@@ -125,69 +144,76 @@ class Transport:
             if limiter is not None:
                 limiter.acquire()
             self._stats.add(calls=1, **{"writes" if write else "reads": 1})
-            started = time.monotonic()
-            try:
-                response = self._session.request(
-                    method,
-                    self._base + path,
-                    json=body,
-                    headers=self._headers,
-                    timeout=self._options.timeout,
-                )
-            except _NETWORK_ERRORS as exc:
-                problem = f"{type(exc).__name__} on {what}"
-                log.info(
-                    "%s %s failed after %.2fs: %s",
-                    method,
-                    path,
-                    time.monotonic() - started,
-                    type(exc).__name__,
-                )
-                if not safe:
-                    raise TransientError(
-                        f"HubSpot connection failed ({problem}); the call is not safe to "
-                        "repeat, so it was not retried. Run again later."
-                    ) from exc
-                delay = self._backoff(attempt, None)
-            else:
-                with response:
-                    reply = Reply(response.status_code, self._json(response))
-                    retry_after = _retry_after(response)
-                log.debug(
-                    "%s %s -> %d in %.2fs", method, path, reply.status, time.monotonic() - started
-                )
-                if reply.status not in RETRY_STATUSES:
-                    return self._settle(reply, what, accept)
-                problem = f"{reply.status} on {what}"
-                if reply.status == 429:
-                    self._stats.add(rate_limited=1)
-                    if reply.field("policyName").upper() == "DAILY":
-                        raise DailyLimitError(
-                            "HubSpot's daily API limit for this portal is used up (429 DAILY); "
-                            "files stay in the inbox, run again tomorrow."
-                        )
-                elif not safe:
-                    raise TransientError(
-                        f"HubSpot answered {problem} ({reply.field('message') or 'no message'}); "
-                        "the call is not safe to repeat, so it was not retried. Run again later."
-                    )
-                if retry_after is None:
-                    delay = self._backoff(attempt, reply.status)
-                elif retry_after <= self._options.backoff_max:
-                    delay = max(retry_after, _MIN_WAIT.get(reply.status, 0.0))
-                else:
-                    # Waiting longer than backoff_max inside a cron run helps nobody: the
-                    # files stay in the inbox and the next run tries again.
-                    raise TransientError(
-                        f"HubSpot asked to wait {retry_after:.0f} s after {problem}, longer "
-                        f"than backoff_max ({self._options.backoff_max:.0f} s); run again later."
-                    )
+            outcome = self._attempt(method, path, body, safe=safe, attempt=attempt)
+            if isinstance(outcome, Reply):
+                return self._settle(outcome, what, accept)
+            problem, delay = outcome.problem, outcome.delay
             if attempt == attempts:
                 break
             self._stats.add(retries=1)
             log.warning("HubSpot %s; retry %d/%d in %.1fs", problem, attempt, attempts - 1, delay)
             self._sleep(delay)
         raise TransientError(f"HubSpot unreachable after {attempts} attempts: {problem}")
+
+    def _attempt(
+        self, method: str, path: str, body: Any, *, safe: bool, attempt: int
+    ) -> Reply | _Retry:
+        """One request: the reply when it is final, else the problem and the wait before
+        the next attempt. Raises when it must not be repeated."""
+        what = f"{method} {path}"
+        started = time.monotonic()
+        try:
+            response = self._session.request(
+                method,
+                self._base + path,
+                json=body,
+                headers=self._headers,
+                timeout=self._options.timeout,
+            )
+        except _NETWORK_ERRORS as exc:
+            name = type(exc).__name__
+            log.info("%s failed after %.2fs: %s", what, time.monotonic() - started, name)
+            if not safe:
+                raise TransientError(
+                    f"HubSpot connection failed ({name} on {what}); the call is not safe to "
+                    "repeat, so it was not retried. Run again later."
+                ) from exc
+            return _Retry(f"{name} on {what}", self._backoff(attempt, None))
+        with response:
+            reply = Reply(response.status_code, self._json(response))
+            retry_after = _retry_after(response)
+        log.debug("%s -> %d in %.2fs", what, reply.status, time.monotonic() - started)
+        if reply.status not in RETRY_STATUSES:
+            return reply
+        return self._retry(reply, what, retry_after, safe=safe, attempt=attempt)
+
+    def _retry(
+        self, reply: Reply, what: str, retry_after: float | None, *, safe: bool, attempt: int
+    ) -> _Retry:
+        """The wait after a retryable `reply`; raises when waiting would not help."""
+        problem = f"{reply.status} on {what}"
+        if reply.status == 429:
+            self._stats.add(rate_limited=1)
+            if reply.field("policyName").upper() == "DAILY":
+                raise DailyLimitError(
+                    "HubSpot's daily API limit for this portal is used up (429 DAILY); "
+                    "files stay in the inbox, run again tomorrow."
+                )
+        elif not safe:
+            raise TransientError(
+                f"HubSpot answered {problem} ({reply.field('message') or 'no message'}); "
+                "the call is not safe to repeat, so it was not retried. Run again later."
+            )
+        if retry_after is None:
+            return _Retry(problem, self._backoff(attempt, reply.status))
+        if retry_after <= self._options.backoff_max:
+            return _Retry(problem, max(retry_after, _MIN_WAIT.get(reply.status, 0.0)))
+        # Waiting longer than backoff_max inside a cron run helps nobody: the files stay
+        # in the inbox and the next run tries again.
+        raise TransientError(
+            f"HubSpot asked to wait {retry_after:.0f} s after {problem}, longer "
+            f"than backoff_max ({self._options.backoff_max:.0f} s); run again later."
+        )
 
     def _backoff(self, attempt: int, status: int | None) -> float:
         """Exponential backoff with upward jitter before attempt `attempt + 1`."""
