@@ -113,7 +113,7 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
         collaborators = Collaborators(client)
         if client is not None and ProgressLine.wanted():
             line = stack.enter_context(ProgressLine(lambda: client.stats.snapshot().calls))
-            collaborators.progress = line.update
+            collaborators = Collaborators(client, progress=line.update)
         services = JobServices(
             collaborators,
             send_mail=mail_sender(settings),

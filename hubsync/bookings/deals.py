@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from hubsync.bookings.deal_fields import cancellation_targets, deal_properties
-from hubsync.config import Settings
 from hubsync.hubspot import HubSpotClient, HubSpotObject
 from hubsync.mapping.compare import same_value
 from hubsync.mapping.policies import NO_CONSTANTS, Constants
@@ -47,6 +46,20 @@ def deal_read(key: str = NUMBER) -> tuple[str, ...]:
 
 
 DEAL_READ = deal_read()
+
+
+@dataclass(frozen=True)
+class DealOptions:
+    """How deals are written in this portal: pipeline and stages as ids (resolved from
+    labels by the pre-flight), the name template, the key property and constants."""
+
+    pipeline: str = "default"
+    stage: str = "closedwon"
+    cancelled_stage: str = "closedlost"
+    name_template: str = "{anlage} – {rechnungsnummer}"
+    key: str = NUMBER
+    constants: Constants = NO_CONSTANTS
+    open_supported: bool = True  # the portal has `hubsync_offen` (set up by hubsync)
 
 
 @dataclass(frozen=True)
@@ -112,20 +125,18 @@ def _desired_documents(
 def plan_deals(
     documents: Sequence[BookingDocument],
     client: HubSpotClient,
-    settings: Settings,
+    options: DealOptions,
     *,
     assigned: set[str],
-    open_supported: bool,
-    constants: Constants = NO_CONSTANTS,
 ) -> DealPlan:
     """Read the deals of these documents and decide every write (read-only).
 
     `assigned` holds the numbers of documents whose contact is known; the others are
-    marked `hubsync_offen` so a later customer export can adopt them. `constants` go on
-    every deal created and, under their policy, on every deal updated.
+    marked `hubsync_offen` so a later customer export can adopt them. The options'
+    `constants` go on every deal created and, under their policy, on every deal updated.
     """
     wanted, targets, derived = _desired_documents(documents)
-    key = settings.invoice_number_property
+    key, constants = options.key, options.constants
     read = (*deal_read(key), *(n for n in constants.values if n not in deal_read(key)))
     existing = client.read("deals", list(wanted), read, id_property=key)
     writes: list[DealWrite] = []
@@ -136,14 +147,14 @@ def plan_deals(
         cancelled_by = targets.get(number) or held.get("storniert_durch") or None
         desired = deal_properties(
             doc,
-            name_template=settings.deal_name_template,
-            pipeline=settings.deal_pipeline,
-            stage=settings.deal_stage,
-            cancelled_stage=settings.deal_cancelled_stage,
+            name_template=options.name_template,
+            pipeline=options.pipeline,
+            stage=options.stage,
+            cancelled_stage=options.cancelled_stage,
             cancelled_by=cancelled_by,
             key=key,
         )
-        if open_supported:
+        if options.open_supported:
             if current is None:
                 desired[OPEN] = "false" if number in assigned else "true"
             elif number in assigned and held.get(OPEN) == "true":
@@ -153,9 +164,9 @@ def plan_deals(
             # own data stays as its own export wrote it.
             keep = ("dealstage", "pipeline", "storniert_durch", OPEN)
             desired = {k: v for k, v in desired.items() if k in keep}
-        cancelling = desired["dealstage"] == settings.deal_cancelled_stage
+        cancelling = desired["dealstage"] == options.cancelled_stage
         if current is not None:
-            was_cancelled = held.get("dealstage") == settings.deal_cancelled_stage
+            was_cancelled = held.get("dealstage") == options.cancelled_stage
             if not cancelling or was_cancelled:
                 desired.pop("dealstage")  # never move a deal back, nor fight manual moves
             if "dealstage" not in desired:
@@ -166,7 +177,7 @@ def plan_deals(
         if current is not None and not changes:
             unchanged.append(number)
             continue
-        cancels_now = changes.get("dealstage") == settings.deal_cancelled_stage
+        cancels_now = changes.get("dealstage") == options.cancelled_stage
         writes.append(
             DealWrite(number, doc.lines, current.id if current else None, changes, cancels_now)
         )

@@ -10,32 +10,77 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date
 
 from hubsync.bookings.deals import deal_read
 from hubsync.bookings.figures import compute_figures, deal_facts_from_properties
+from hubsync.customers.directory import ContactDirectory
+from hubsync.hubspot import HubSpotClient
 from hubsync.mapping.compare import same_value
-from hubsync.portal.specs import FIGURE_PROPERTIES
 from hubsync.records import RowError, params
-
-if TYPE_CHECKING:
-    from hubsync.run.pipeline import Run
 
 log = logging.getLogger(__name__)
 
 
-def refresh_figures(run: Run, pairs: set[tuple[str, str]]) -> list[RowError]:
-    """Make sure every (deal id, contact id) pair is associated, then recompute figures."""
-    client = run.client
-    assert client is not None and run.schema is not None
-    errors: list[RowError] = []
+@dataclass(frozen=True)
+class FigureOptions:
+    """What the figures need: the figure properties the portal has, how a cancelled deal
+    and a hubsync deal are told apart, and the day and window of the period count."""
+
+    names: tuple[str, ...]
+    cancelled_stage: str
+    key: str
+    today: date
+    window_days: int
+
+
+DealCache = dict[str, dict[str, str | None]]  # deal id → properties known this run
+
+
+def refresh_figures(
+    client: HubSpotClient,
+    pairs: set[tuple[str, str]],
+    options: FigureOptions,
+    directory: ContactDirectory,
+    deals: DealCache,
+) -> list[RowError]:
+    """Make sure every (deal id, contact id) pair is associated, then recompute figures.
+
+    `deals` and `directory` are the run's caches: deals already seen are not read again;
+    both learn what this stage reads and writes.
+    """
     contacts = sorted({contact for _, contact in pairs})
     if not contacts:
+        return []
+    deals_of, errors = _associate(client, pairs, contacts)
+    unknown = sorted({d for ids in deals_of.values() for d in ids} - set(deals))
+    if unknown:
+        for obj in client.read("deals", unknown, deal_read(options.key)).values():
+            deals[obj.id] = dict(obj.properties)
+    if not options.names:
         return errors
+    updates: dict[str, dict[str, str]] = {}
+    for contact in contacts:
+        figures = _figures(deals_of[contact], deals, options)
+        current = directory.get(contact)
+        changes = {
+            n: figures[n] for n in options.names if not same_value(current.get(n), figures[n])
+        }
+        if changes:
+            updates[contact] = changes
+    return errors + _write(client, updates, directory)
+
+
+def _associate(
+    client: HubSpotClient, pairs: set[tuple[str, str]], contacts: list[str]
+) -> tuple[dict[str, set[str]], list[RowError]]:
+    """Every contact's deals in HubSpot, after associating the pairs that are missing."""
     held = client.associations("contacts", "deals", contacts)
     deals_of: dict[str, set[str]] = defaultdict(set)
     for contact, deal_ids in held.items():
         deals_of[contact].update(deal_ids)
+    errors: list[RowError] = []
     missing = sorted((deal, contact) for deal, contact in pairs if deal not in deals_of[contact])
     if missing:
         failed = {f.key for f in client.associate("deals", "contacts", missing)}
@@ -52,49 +97,42 @@ def refresh_figures(run: Run, pairs: set[tuple[str, str]]) -> list[RowError]:
                 )
             else:
                 deals_of[contact].add(deal)
-    key = run.settings.invoice_number_property
-    unknown = sorted({d for ids in deals_of.values() for d in ids} - set(run.deals))
-    if unknown:
-        for obj in client.read("deals", unknown, deal_read(key)).values():
-            run.deals[obj.id] = dict(obj.properties)
-    names = [n for n in FIGURE_PROPERTIES if n in run.schema.contacts]
-    if not names:
-        return errors
-    updates: dict[str, dict[str, str]] = {}
-    for contact in contacts:
-        facts = [
-            f
-            for deal in deals_of[contact]
-            if (
-                f := deal_facts_from_properties(
-                    run.deals.get(deal, {}),
-                    cancelled_stage=run.settings.deal_cancelled_stage,
-                    key=key,
-                )
+    return deals_of, errors
+
+
+def _figures(deal_ids: set[str], deals: DealCache, options: FigureOptions) -> dict[str, str]:
+    facts = [
+        f
+        for deal in deal_ids
+        if (
+            f := deal_facts_from_properties(
+                deals.get(deal, {}), cancelled_stage=options.cancelled_stage, key=options.key
             )
-            is not None
-        ]
-        figures = compute_figures(
-            facts, today=run.started.date(), window_days=run.settings.booking_window_days
-        ).as_properties()
-        current = run.directory.get(contact)
-        changes = {n: figures[n] for n in names if not same_value(current.get(n), figures[n])}
-        if changes:
-            updates[contact] = changes
-    if updates:
-        result = client.update("contacts", updates)
-        failed_ids = {f.key for f in result.failures}
-        for contact, changes in updates.items():
-            if contact not in failed_ids:
-                run.directory.remember(contact, changes)
-        for failure in result.failures:
-            errors.append(
-                RowError(
-                    0,
-                    None,
-                    f"figures of contact {failure.key} not written: {failure.message}",
-                    "figures_rejected",
-                    params(contact=failure.key, hubspot=failure.message),
-                )
-            )
-    return errors
+        )
+        is not None
+    ]
+    return compute_figures(
+        facts, today=options.today, window_days=options.window_days
+    ).as_properties()
+
+
+def _write(
+    client: HubSpotClient, updates: dict[str, dict[str, str]], directory: ContactDirectory
+) -> list[RowError]:
+    if not updates:
+        return []
+    result = client.update("contacts", updates)
+    failed_ids = {f.key for f in result.failures}
+    for contact, changes in updates.items():
+        if contact not in failed_ids:
+            directory.remember(contact, changes)
+    return [
+        RowError(
+            0,
+            None,
+            f"figures of contact {failure.key} not written: {failure.message}",
+            "figures_rejected",
+            params(contact=failure.key, hubspot=failure.message),
+        )
+        for failure in result.failures
+    ]

@@ -1,0 +1,105 @@
+"""The options of the online stages, decided once per run from settings, mapping and portal.
+
+Stages never see the whole `Settings` (40 fields, secrets included): the pipeline builds
+these small frozen values after the pre-flight has read the portal's schema and resolved
+the deal pipeline's labels to ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from hubsync.bookings.deals import OPEN, DealOptions
+from hubsync.bookings.figures_stage import FigureOptions
+from hubsync.bookings.lookup import LookupOptions
+from hubsync.bookings.stage import BookingOptions
+from hubsync.config import Settings
+from hubsync.customers.contacts import ContactOptions
+from hubsync.customers.directory import CUSTOMER_NUMBERS
+from hubsync.hubspot import HubSpotClient
+from hubsync.mapping.columns import Mapping
+from hubsync.portal.deal_target import DealTarget, resolve_deal_target
+from hubsync.portal.schema import PortalSchema
+from hubsync.portal.specs import FIGURE_PROPERTIES
+
+
+@dataclass(frozen=True)
+class Online:
+    """A run that talks to HubSpot: the client, the portal's schema, the stage options."""
+
+    client: HubSpotClient
+    schema: PortalSchema
+    contacts: ContactOptions
+    bookings: BookingOptions
+
+    @property
+    def adopts(self) -> bool:
+        """Whether deals can wait for their customer in this portal (`hubsync_offen`)."""
+        return self.bookings.deals.open_supported
+
+
+def contact_options(settings: Settings, schema: PortalSchema) -> ContactOptions:
+    category = settings.category_property
+    return ContactOptions(
+        category_property=category if category in schema.contacts else None,
+        category_multi=schema.category_multi(category),
+        aliases=CUSTOMER_NUMBERS in schema.contacts,
+        read_also=tuple(p for p in FIGURE_PROPERTIES if p in schema.contacts),
+        key=settings.customer_number_property,
+        skip=frozenset(name for name, prop in schema.contacts.items() if prop.read_only),
+    )
+
+
+def _target(settings: Settings, schema: PortalSchema, target: DealTarget | None) -> DealTarget:
+    """The pre-flight's ids; without booking files it did not check them, so resolve them
+    here for adopted deals' figures, falling back to the settings as written."""
+    if target is not None:
+        return target
+    resolved, _ = resolve_deal_target(
+        schema.pipelines,
+        settings.deal_pipeline,
+        settings.deal_stage,
+        settings.deal_cancelled_stage,
+    )
+    return resolved or DealTarget(
+        settings.deal_pipeline, settings.deal_stage, settings.deal_cancelled_stage
+    )
+
+
+def go_online(
+    client: HubSpotClient,
+    schema: PortalSchema,
+    settings: Settings,
+    mapping: Mapping,
+    target: DealTarget | None,
+    *,
+    today: date,
+    dry_run: bool,
+) -> Online:
+    """Every online stage's options for this run."""
+    contacts = contact_options(settings, schema)
+    ids = _target(settings, schema, target)
+    deals = DealOptions(
+        pipeline=ids.pipeline,
+        stage=ids.stage,
+        cancelled_stage=ids.cancelled_stage,
+        name_template=settings.deal_name_template,
+        key=settings.invoice_number_property,
+        constants=mapping.deal_constants,
+        open_supported=OPEN in schema.deals,
+    )
+    figures = FigureOptions(
+        names=tuple(n for n in FIGURE_PROPERTIES if n in schema.contacts),
+        cancelled_stage=ids.cancelled_stage,
+        key=settings.invoice_number_property,
+        today=today,
+        window_days=settings.booking_window_days,
+    )
+    lookup = LookupOptions(
+        contacts=contacts,
+        contact_category=settings.contact_category,
+        guest_constants=mapping.contact_constants,
+        dry_run=dry_run,
+    )
+    return Online(client, schema, contacts, BookingOptions(lookup, deals, figures))
