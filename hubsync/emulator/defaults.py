@@ -1,11 +1,14 @@
-"""The portal schema the emulator starts with: HubSpot's defaults, optionally hubsync's own."""
+"""The portal schema the emulator starts with: HubSpot's defaults, optionally hubsync's own.
+
+hubsync's own schema is not listed here: it is what `hubsync setup` creates, built from
+`hubsync.portal.specs` and posted through the emulator's own properties endpoint.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from hubsync.emulator.store import Store
+from hubsync.emulator import schema
+from hubsync.emulator.store import Store
+from hubsync.portal.specs import GROUP, GROUP_LABEL, PortalOptions, contact_specs, deal_specs
 
 CONTACT_TEXT = (
     "firstname",
@@ -51,6 +54,18 @@ DEAL_STAGES = (
 DEAL_TYPES = (("newbusiness", "New Business"), ("existingbusiness", "Existing Business"))
 # Properties every object carries; the store maintains them itself.
 SYSTEM = (("hs_object_id", "number"), ("createdate", "datetime"), ("lastmodifieddate", "datetime"))
+# The facility of the sample files, an option of the category property in the pre-built schema.
+FACILITY = "McArena Schorndorf"
+HUBSYNC_OPTIONS = PortalOptions(contact_category=FACILITY)
+
+
+def new_store(*, with_hubsync_schema: bool = False) -> Store:
+    """A store holding HubSpot's defaults and, if asked, what `hubsync setup` creates."""
+    store = Store()
+    install_defaults(store)
+    if with_hubsync_schema:
+        install_hubsync_schema(store)
+    return store
 
 
 def install_defaults(store: Store) -> None:
@@ -108,50 +123,18 @@ def install_defaults(store: Store) -> None:
     ]
 
 
-def install_hubsync_schema(store: Store) -> None:
-    """Create what `hubsync setup` creates, for tests that skip the setup step."""
-    for object_type in ("contacts", "deals"):
-        store.add_group(object_type, "hubsync", "hubsync")
-
-    def contact(
-        name: str,
-        kind: str = "string",
-        field: str = "text",
-        options: list[str] | None = None,
-        unique: bool = False,
-    ) -> None:
-        store.add_property(
-            "contacts", name, kind, field, options=options, unique=unique, group="hubsync"
-        )
-
-    contact("kontaktkategorie", "enumeration", "checkbox", options=["McArena Schorndorf"])
-    contact("kundennummer", unique=True)
-    contact("kundennummern")
-    contact("kunde_seit", "date", "date")
-    contact("kundengruppe")
-    contact("newsletter", "bool", "booleancheckbox")
-    contact("titel")
-    contact("bemerkung", "string", "textarea")
-    for name in (
-        "buchungssystem_umsatz_eur",
-        "anzahl_buchungen",
-        "anzahl_buchungen_zeitraum",
-        "buchungsumsatz_eur",
-        "buchungsstunden",
+def install_hubsync_schema(store: Store, options: PortalOptions = HUBSYNC_OPTIONS) -> None:
+    """Create what `hubsync setup` creates for `options`, for tests that skip the setup
+    step: the group and every property of `contact_specs` and `deal_specs`, with the
+    facility of `options` as the only option of the category property."""
+    facilities = [options.contact_category] if options.contact_category else []
+    for object_type, specs in (
+        ("contacts", contact_specs(options)),
+        ("deals", deal_specs(options)),
     ):
-        contact(name, "number", "number")
-    for name in ("buchungssystem_letzte_buchung", "letzte_buchung", "erste_buchung"):
-        contact(name, "date", "date")
-
-    def deal(name: str, kind: str = "string", field: str = "text", unique: bool = False) -> None:
-        store.add_property("deals", name, kind, field, group="hubsync", unique=unique)
-
-    deal("rechnungsnummer", unique=True)
-    deal("buchungsstunden", "number", "number")
-    deal("anlage")
-    deal("kundennummer")
-    deal("storniert_durch")
-    deal("hubsync_offen", "bool", "booleancheckbox")
+        schema.create_group(store, object_type, {"name": GROUP, "label": GROUP_LABEL})
+        for spec in specs:
+            schema.create_property(store, object_type, spec.definition(GROUP, facilities))
 
 
 def add_deal_pipeline(

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from hubsync.emulator.defaults import new_store
 from hubsync.emulator.faults import Fault, FaultPlan, FaultState
 from hubsync.emulator.routes import Route, resolve
-from hubsync.emulator.store import Store
 from hubsync.emulator.transport import Handler, Reply, Server
 from hubsync.emulator.validation import JSON, ApiError
 
@@ -102,7 +102,7 @@ class Emulator:
         self.hold: Callable[[], object] | None = None
         self.host = host
         self.port = port
-        self.store = Store(with_hubsync_schema=with_hubsync_schema)
+        self.store = new_store(with_hubsync_schema=with_hubsync_schema)
         self.url = ""
         self.log: list[LoggedRequest] = []
         self._log_lock = threading.Lock()

@@ -11,7 +11,6 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from hubsync.emulator.defaults import install_defaults, install_hubsync_schema
 from hubsync.emulator.validation import JSON, Rule, format_instant
 
 OBJECT_TYPES = ("contacts", "deals")
@@ -24,9 +23,12 @@ def now_text() -> str:
 
 
 class Store:
-    """Thread-safe portal state; inspect it in tests, change it only through the methods."""
+    """Thread-safe portal state; inspect it in tests, change it only through the methods.
 
-    def __init__(self, *, with_hubsync_schema: bool = False) -> None:
+    A new store is empty; `defaults.new_store` gives one with HubSpot's default schema.
+    """
+
+    def __init__(self) -> None:
         self.lock = threading.RLock()
         self.contacts: dict[str, dict[str, str]] = {}
         self.deals: dict[str, dict[str, str]] = {}
@@ -48,9 +50,6 @@ class Store:
         self.secondary_emails_match = True  # reads by email find secondary addresses
         self.refused: set[tuple[str, str]] = set()  # writable per schema, READ_ONLY_VALUE on write
         self.echo_id_property = True  # upsert results show the idProperty if it was sent
-        install_defaults(self)
-        if with_hubsync_schema:
-            install_hubsync_schema(self)
 
     # -- schema --------------------------------------------------------------------------
     def add_group(self, object_type: str, name: str, label: str) -> JSON:
