@@ -106,6 +106,53 @@ def _is_number(value: str) -> bool:
     return "," not in value
 
 
+def _contact_problems(
+    schema: PortalSchema, options: PortalOptions, mapping: Mapping, facilities: Iterable[str]
+) -> tuple[list[str], list[str], bool]:
+    """Missing contact properties, other contact problems, and whether options are missing."""
+    problems: list[str] = []
+    missing: list[str] = []
+    specs = {s.name: s for s in contact_specs(options)}
+    for name in sorted({*mapping.contact_properties(), *specs}):
+        prop = schema.contacts.get(name)
+        spec = specs.get(name)
+        if prop is None:
+            missing.append(name)
+        elif prop.read_only and name != "hs_additional_emails":
+            # HubSpot may manage secondary e-mails itself: then they are left out, not fatal.
+            problems.append(f"contact property {name!r} is read-only in HubSpot; map it elsewhere")
+        elif spec is not None and not _fits(prop, spec):
+            problems.append(
+                f"contact property {name!r} is of type {prop.type}, expected {spec.type}"
+            )
+    key = schema.contacts.get(options.customer_key)
+    problems += _key_problem("contact", key, "HUBSYNC_CUSTOMER_NUMBER_PROPERTY")
+    missing_options = False
+    category = schema.contacts.get(options.category_property)
+    if category is not None and category.type == "enumeration":
+        for facility in sorted(set(facilities)):
+            if facility not in category.options:
+                missing_options = True
+                problems.append(
+                    f"{facility!r} is not an option of contact property "
+                    f"{options.category_property!r} (hubsync setup --facility {facility!r})"
+                )
+    return missing, problems, missing_options
+
+
+def _deal_problems(schema: PortalSchema, options: PortalOptions) -> tuple[list[str], list[str]]:
+    """Missing deal properties and other deal property problems."""
+    specs = deal_specs(options)
+    missing = [s.name for s in specs if s.name not in schema.deals]
+    problems = [
+        f"deal property {spec.name!r} is of type {prop.type}, expected {spec.type}"
+        for spec in specs
+        if (prop := schema.deals.get(spec.name)) is not None and not _fits(prop, spec)
+    ]
+    key = schema.deals.get(options.invoice_key)
+    return missing, problems + _key_problem("deal", key, "HUBSYNC_INVOICE_NUMBER_PROPERTY")
+
+
 def check_schema(
     schema: PortalSchema,
     options: PortalOptions,
@@ -118,67 +165,29 @@ def check_schema(
 
     Returns the deal pipeline and stages as ids (None when `deals` is False).
     """
-    problems: list[str] = []
-    missing_contacts: list[str] = []
-    specs = {s.name: s for s in contact_specs(options)}
-    for name in sorted({*mapping.contact_properties(), *specs}):
-        prop = schema.contacts.get(name)
-        spec = specs.get(name)
-        if prop is None:
-            missing_contacts.append(name)
-        elif prop.read_only and name != "hs_additional_emails":
-            # HubSpot may manage secondary e-mails itself: then they are left out, not fatal.
-            problems.append(f"contact property {name!r} is read-only in HubSpot; map it elsewhere")
-        elif spec is not None and not _fits(prop, spec):
-            problems.append(
-                f"contact property {name!r} is of type {prop.type}, expected {spec.type}"
-            )
-    problems += _key_problem(
-        "contact",
-        schema.contacts.get(options.customer_key),
-        "HUBSYNC_CUSTOMER_NUMBER_PROPERTY",
+    missing_contacts, problems, missing_options = _contact_problems(
+        schema, options, mapping, facilities
     )
-    missing_options = False
-    category = schema.contacts.get(options.category_property)
-    if category is not None and category.type == "enumeration":
-        for facility in sorted(set(facilities)):
-            if facility not in category.options:
-                missing_options = True
-                problems.append(
-                    f"{facility!r} is not an option of contact property "
-                    f"{options.category_property!r} (hubsync setup --facility {facility!r})"
-                )
-    deal_props = deal_specs(options) if deals else ()
-    missing_deals = [s.name for s in deal_props if s.name not in schema.deals]
-    for spec in deal_props:
-        prop = schema.deals.get(spec.name)
-        if prop is not None and not _fits(prop, spec):
-            problems.append(
-                f"deal property {spec.name!r} is of type {prop.type}, expected {spec.type}"
-            )
-    if deals:
-        problems += _key_problem(
-            "deal",
-            schema.deals.get(options.invoice_key),
-            "HUBSYNC_INVOICE_NUMBER_PROPERTY",
-        )
-    problems += constant_problems("contact", mapping.contact_constants, schema.contacts, specs)
-    if deals:
-        own = {s.name: s for s in deal_props}
-        problems += constant_problems("deal", mapping.deal_constants, schema.deals, own)
-    if missing_contacts:
-        problems.insert(0, "missing contact properties: " + ", ".join(missing_contacts))
-    if missing_deals:
-        problems.append("missing deal properties: " + ", ".join(missing_deals))
+    missing_deals, deal_problems = _deal_problems(schema, options) if deals else ([], [])
+    problems += deal_problems
+    own = {s.name: s for s in contact_specs(options)}
+    problems += constant_problems("contact", mapping.contact_constants, schema.contacts, own)
     target = None
+    stage_problems: list[str] = []
     if deals:
+        own = {s.name: s for s in deal_specs(options)}
+        problems += constant_problems("deal", mapping.deal_constants, schema.deals, own)
         target, stage_problems = resolve_deal_target(
             schema.pipelines,
             options.deal_pipeline,
             options.deal_stage,
             options.deal_cancelled_stage,
         )
-        problems += stage_problems
+    if missing_contacts:
+        problems.insert(0, "missing contact properties: " + ", ".join(missing_contacts))
+    if missing_deals:
+        problems.append("missing deal properties: " + ", ".join(missing_deals))
+    problems += stage_problems
     if problems:
         # Only properties and options are `setup`'s to create; pipelines and stages are not.
         fix = bool(missing_contacts or missing_deals or missing_options)
