@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hubsync.emulator import associations, objects, schema, search
+from hubsync.emulator import associations, objects, schema, search, writes
 from hubsync.emulator.store import Store
 from hubsync.emulator.validation import JSON
 
@@ -80,7 +80,7 @@ def _objects(method: str, object_type: str, rest: list[str]) -> Route | None:
         return Route(
             "write",
             (_write(object_type),),
-            lambda s, b, q: objects.batch_write(s, object_type, mode, b),
+            lambda s, b, q: writes.batch_write(s, object_type, mode, b),
         )
     if method == "POST" and rest == ["search"]:
         return Route(

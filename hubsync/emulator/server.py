@@ -10,7 +10,6 @@ import json
 import logging
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,13 @@ from typing import Any
 
 from hubsync.emulator.defaults import new_store
 from hubsync.emulator.faults import Fault, FaultPlan, FaultState
+from hubsync.emulator.refusals import (
+    SEARCH_LIMITED,
+    fault_body,
+    missing_scopes,
+    rate_limited,
+    unauthenticated,
+)
 from hubsync.emulator.routes import Route, resolve
 from hubsync.emulator.transport import Handler, Reply, Server
 from hubsync.emulator.validation import JSON, ApiError
@@ -46,32 +52,6 @@ class LoggedRequest:
     body: Any
     kind: str
     dropped: bool = False
-
-
-def _rate_limited(policy: str) -> JSON:
-    return {
-        "status": "error",
-        "message": f"You have reached your {policy.lower()} limit.",
-        "errorType": "RATE_LIMIT",
-        "category": "RATE_LIMIT",
-        "policyName": policy,
-        "correlationId": str(uuid.uuid4()),
-    }
-
-
-# What HubSpot answers past the per-second search limit (no correlationId, no category).
-_SEARCH_LIMITED: JSON = {
-    "status": "error",
-    "message": "You have reached your secondly limit.",
-    "errorType": "RATE_LIMIT",
-    "policyName": "SECONDLY",
-}
-
-
-def _fault_body(status: int) -> JSON | None:
-    if status == 423:
-        return None  # HubSpot's 423 often comes without a body
-    return ApiError(status, f"Emulated server error {status}", "INTERNAL_ERROR").body()
 
 
 class Emulator:
@@ -201,26 +181,20 @@ class Emulator:
         self, route: Route | None, body: Any, bad_json: bool, query: dict[str, list[str]], auth: str
     ) -> Reply:
         if auth != f"Bearer {self.token}" or not self.token:
-            payload = ApiError(
-                401,
-                "Authentication credentials not found. This API supports OAuth 2.0 authentication"
-                " and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
-                "INVALID_AUTHENTICATION",
-            ).body()
-            return Reply(401, payload, {})
+            return Reply(401, unauthenticated(), {})
         if route is None:
             return Reply(404, ApiError(404, "Not found", "OBJECT_NOT_FOUND").body(), {})
         missing = next((g for g in route.scopes if not self.scopes.intersection(g)), None)
         if missing is not None:
-            return Reply(403, _missing_scopes(missing), {})
+            return Reply(403, missing_scopes(missing), {})
         searching = route.kind == "search"
         if searching and not self._take_search_slot():
-            return Reply(429, _SEARCH_LIMITED, {})
+            return Reply(429, SEARCH_LIMITED, {})
         # Searches count against the 10-second limit too, but their answers carry no
         # X-HubSpot-RateLimit headers.
         headers = self._take_rate_slot()
         if headers is None:
-            return Reply(429, _rate_limited("TEN_SECONDLY_ROLLING"), self._headers(0))
+            return Reply(429, rate_limited("TEN_SECONDLY_ROLLING"), self._headers(0))
         if searching:
             headers = {}
         fault, fault_status = (
@@ -229,11 +203,11 @@ class Emulator:
             else (Fault.NONE, 0)
         )
         if fault is Fault.DAILY:
-            return Reply(429, _rate_limited("DAILY"), headers)
+            return Reply(429, rate_limited("DAILY"), headers)
         if fault is Fault.BURST_429:
-            return Reply(429, _rate_limited("TEN_SECONDLY_ROLLING"), headers)
+            return Reply(429, rate_limited("TEN_SECONDLY_ROLLING"), headers)
         if fault is Fault.ERROR:
-            return Reply(fault_status, _fault_body(fault_status), headers)
+            return Reply(fault_status, fault_body(fault_status), headers)
         if fault is Fault.DROP:
             return Reply(0, None, {}, drop=True)
         if bad_json or (body is not None and not isinstance(body, dict)):
@@ -287,17 +261,3 @@ class Emulator:
             "X-HubSpot-RateLimit-Daily": str(daily),
             "X-HubSpot-RateLimit-Daily-Remaining": str(max(daily - self._daily_used, 0)),
         }
-
-
-def _missing_scopes(scopes: tuple[str, ...]) -> JSON:
-    return ApiError(
-        403,
-        "This app hasn't been granted all required scopes to make this call.",
-        "MISSING_SCOPES",
-        errors=[
-            {
-                "message": "One or more of the following scopes are required.",
-                "context": {"requiredGranularScopes": list(scopes)},
-            }
-        ],
-    ).body()
