@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from hubsync.cli import main
-from hubsync.config import Settings, load_settings, require_for_run
+from hubsync.config import (
+    FetchAfter,
+    Language,
+    MailWhen,
+    Settings,
+    SmtpSecurity,
+    load_settings,
+    require_for_run,
+    token_problems,
+)
+from hubsync.config.variables import VARIABLES, Var
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 
@@ -124,6 +135,8 @@ def test_every_problem_is_listed_in_one_error() -> None:
         ("HUBSYNC_DEAL_NAME", "{anlage} {nummer}", "HUBSYNC_DEAL_NAME="),
         ("HUBSYNC_FETCH_URL", "https://example.org/export", "must start with ftp://"),
         ("MAIL_WHEN", "sometimes", "expected one of always, problems, never"),
+        ("HUBSYNC_FETCH_AFTER", "keep", "expected one of move, delete"),
+        ("HUBSYNC_LANGUAGE", "fr", "expected one of de, en"),
         ("SMTP_HOST", "mail.example.org", "MAIL_TO is empty"),
     ],
 )
@@ -133,6 +146,42 @@ def test_bad_values_are_named(name: str, value: str, problem: str) -> None:
 
     assert len(caught.value.problems) >= 1
     assert problem in caught.value.problems[0]
+
+
+def test_choices_are_read_as_enums_in_any_case() -> None:
+    settings = load_settings(
+        None,
+        environ={
+            "HUBSYNC_LANGUAGE": "EN",
+            "SMTP_SECURITY": "Ssl",
+            "MAIL_WHEN": "always",
+            "HUBSYNC_FETCH_AFTER": "DELETE",
+        },
+    )
+
+    assert settings.language is Language.EN
+    assert settings.smtp_security is SmtpSecurity.SSL
+    assert settings.mail_when is MailWhen.ALWAYS
+    assert settings.fetch_after is FetchAfter.DELETE
+    assert settings.language == "en"  # a StrEnum still equals its text
+
+
+def test_every_settings_field_is_one_variable() -> None:
+    declared = [item.field for item in VARIABLES if isinstance(item, Var)]
+
+    assert sorted(declared) == sorted(f.name for f in fields(Settings))
+    assert len({item.name for item in VARIABLES if isinstance(item, Var)}) == len(declared)
+
+
+@pytest.mark.parametrize("version", ["2026-00", "2026-13", "26-09", "v3.1"])
+def test_api_versions_the_client_would_refuse_are_refused_here(version: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, environ={"HUBSPOT_API_VERSION": version})
+
+    assert caught.value.problems == [
+        f"HUBSPOT_API_VERSION={version!r} is not valid: expected a date version such as "
+        "2026-09, or v3."
+    ]
 
 
 @pytest.mark.parametrize("version", ["2026-09", "2025-03", "v3"])
@@ -165,7 +214,10 @@ def test_missing_token_is_named_for_a_run() -> None:
 
 
 def test_private_app_token_is_accepted() -> None:
-    require_for_run(load_settings(None, environ={"HUBSPOT_ACCESS_TOKEN": "pat-eu1-a1b2c3"}))
+    settings = load_settings(None, environ={"HUBSPOT_ACCESS_TOKEN": "pat-eu1-a1b2c3"})
+
+    assert token_problems(settings) == []
+    assert require_for_run(settings) is None  # does not raise
 
 
 # -- secrets -------------------------------------------------------------------------------

@@ -22,14 +22,10 @@ from paramiko.common import (
 )
 from paramiko.sftp import SFTP_FAILURE, SFTP_NO_SUCH_FILE, SFTP_OK, SFTP_PERMISSION_DENIED
 
+from hubsync.choices import FetchAfter
 from hubsync.errors import ConfigError
-from hubsync.inbox.fetch.pickup import (
-    FetchInterrupted,
-    FetchLoginError,
-    FetchSettings,
-    check_login,
-    fetch,
-)
+from hubsync.inbox.fetch.pickup import FetchInterrupted, check_login, fetch
+from hubsync.inbox.fetch.remote import FetchLoginError, FetchSettings
 
 PASSWORD = "sftp-S3cret"
 HOUR_AGO = time.time() - 3600
@@ -235,7 +231,7 @@ def test_key_auth_subfolder_and_delete(
         known,
         password="passphrase",
         key_file=key_file,
-        after="delete",
+        after=FetchAfter.DELETE,
         url=f"sftp://vendor@127.0.0.1:{port}/out",
     )
     check_login(s)

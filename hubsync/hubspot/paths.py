@@ -1,7 +1,8 @@
 """URL paths of the HubSpot CRM endpoints hubsync uses, for date-based or v3/v4 versions.
 
 HubSpot's date-based versions (`2026-09`) and the older v3/v4 family take the same JSON
-bodies; only the path prefix differs, so the whole difference lives here.
+bodies; only the path prefix differs, so the whole difference lives here, together with
+the check of a version string (the settings use it too).
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ from urllib.parse import quote
 
 from hubsync.errors import ConfigError
 
-_DATE_VERSION = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_API_VERSION = re.compile(r"v3|\d{4}-(0[1-9]|1[0-2])")
+
+
+def is_api_version(text: str) -> bool:
+    """True for `"v3"` or a date version like `"2026-09"`: the versions `ApiPaths` takes."""
+    return _API_VERSION.fullmatch(text) is not None
 
 
 def _seg(value: str) -> str:
@@ -28,7 +34,7 @@ class ApiPaths:
 
     def __init__(self, api_version: str) -> None:
         version = api_version.strip()
-        if version != "v3" and not _DATE_VERSION.fullmatch(version):
+        if not is_api_version(version):
             raise ConfigError(
                 f"HUBSPOT_API_VERSION must be 'v3' or a date version like '2026-09', "
                 f"not {api_version!r}"

@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 _STAMP = re.compile(r"^(\d{8}T\d{6}Z)_")
 LOCK_NAME = ".hubsync.lock"
 STATE_DIR = ".hubsync"
+# The folders of the data directory (the settings name them by these too).
+INBOX = "inbox"
+PROCESSED = "processed"
+ERRORPROCESSED = "errorprocessed"
 
 
 @dataclass(frozen=True)
@@ -40,9 +44,9 @@ class Inbox:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self.inbox = data_dir / "inbox"
-        self.processed = data_dir / "processed"
-        self.errorprocessed = data_dir / "errorprocessed"
+        self.inbox = data_dir / INBOX
+        self.processed = data_dir / PROCESSED
+        self.errorprocessed = data_dir / ERRORPROCESSED
         self.state_dir = data_dir / STATE_DIR
 
     def ensure(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,10 @@ from typing import Any
 from hubsync.errors import ConfigError
 from hubsync.intake.csvread import normalize_header
 from hubsync.mapping.booking_columns import BOOKING_ROLES
-from hubsync.mapping.columns import KINDS, Constants, FieldSpec, Mapping, WritePolicy, default_kind
+from hubsync.mapping.columns import KINDS, FieldSpec, Mapping, default_kind
+from hubsync.mapping.names import is_property_name
+from hubsync.mapping.policies import Constants, WritePolicy
 
-_PROPERTY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # What hubsync itself writes on a deal: a constant there would fight every run.
 DEAL_OWN_PROPERTIES = frozenset(
     {"dealname", "amount", "closedate", "pipeline", "dealstage", "description", "anlage"}
@@ -166,7 +166,7 @@ class _Overlay:
             self.ignored.add(norm)
 
     def check_property(self, prop: Any, where: str, *, column: bool = True) -> bool:
-        if isinstance(prop, str) and ((column and prop == "") or _PROPERTY_RE.match(prop)):
+        if isinstance(prop, str) and ((column and prop == "") or is_property_name(prop)):
             return True
         hint = '; "" ignores the column' if column else ""
         self.problem(

@@ -9,6 +9,8 @@ import logging.handlers
 from collections.abc import Iterable
 from pathlib import Path
 
+from hubsync.secrets import scrub
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -17,6 +19,7 @@ class SecretFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
+        # Shorter values would blank ordinary words all over the log.
         self.secrets = tuple(s for s in secrets if len(s) >= 4)
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -27,13 +30,6 @@ class SecretFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
 
 
 def configure_logging(*, verbose: int, log_file: Path | None, secrets: Iterable[str] = ()) -> None:

@@ -18,15 +18,13 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from hubsync.choices import MailWhen, SmtpSecurity
 from hubsync.errors import ConfigError, MailError
 from hubsync.report.mail import Mail
+from hubsync.secrets import scrub
 from hubsync.summary import ExitCode, RunSummary
 
 log = logging.getLogger(__name__)
-
-# Plain strings (as read from the environment), checked at run time against these.
-SECURITY_MODES = ("starttls", "ssl", "none")
-SEND_WHEN = ("always", "problems", "never")
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class SmtpSettings:
     port: int
     user: str | None
     password: str | None = field(repr=False)
-    security: str  # one of SECURITY_MODES
+    security: SmtpSecurity
     mail_from: str
     mail_to: tuple[str, ...]
     timeout: float = 30
@@ -45,27 +43,21 @@ class SmtpSettings:
     ca_file: str | None = None
 
     def __post_init__(self) -> None:
-        problems = []
-        if self.security not in SECURITY_MODES:
-            problems.append(
-                f"SMTP security {self.security!r} is unknown; use {', '.join(SECURITY_MODES)}"
-            )
         if not self.mail_to:
-            problems.append("no mail recipient set")
-        if problems:
-            raise ConfigError(problems)
+            raise ConfigError("no mail recipient set")
 
 
 def should_send(when: str, summary: RunSummary) -> bool:
-    """Whether this run's summary is mailed: "always" (every run that did something),
-    "problems" (exit code other than 0, or alerts) or "never". Raises ValueError otherwise."""
-    if when == "always":
+    """Whether this run's summary is mailed, by `MailWhen`: "always" (every run that did
+    something), "problems" (exit code other than 0, or alerts) or "never". Raises ValueError
+    for any other text."""
+    if when == MailWhen.ALWAYS:
         return summary.did_something
-    if when == "problems":
+    if when == MailWhen.PROBLEMS:
         return summary.exit_code is not ExitCode.OK or bool(summary.alerts)
-    if when == "never":
+    if when == MailWhen.NEVER:
         return False
-    raise ValueError(f"unknown mail setting {when!r}; use one of {', '.join(SEND_WHEN)}")
+    raise ValueError(f"unknown mail setting {when!r}; use one of {', '.join(MailWhen)}")
 
 
 def build_message(mail: Mail, settings: SmtpSettings) -> EmailMessage:
@@ -130,14 +122,14 @@ def _session(settings: SmtpSettings) -> Iterator[smtplib.SMTP]:
     """An SMTP connection, secured and logged in as the settings say; closed on exit."""
     context = _tls_context(settings)
     server: smtplib.SMTP
-    if settings.security == "ssl":
+    if settings.security == SmtpSecurity.SSL:
         server = smtplib.SMTP_SSL(
             settings.host, settings.port, timeout=settings.timeout, context=context
         )
     else:
         server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     with server:
-        if settings.security == "starttls":
+        if settings.security == SmtpSecurity.STARTTLS:
             server.starttls(context=context)
         if settings.user:
             server.login(settings.user, settings.password or "")
@@ -205,6 +197,4 @@ def _text(answer: bytes | str) -> str:
 
 def _scrub(message: str, settings: SmtpSettings) -> str:
     # Belt and braces: no server answer should echo the password, but never pass it on.
-    if settings.password:
-        message = message.replace(settings.password, "***")
-    return message
+    return scrub(message, [settings.password or ""])

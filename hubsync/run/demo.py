@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from hubsync.config import Settings
+from hubsync.config import Language, Settings
 from hubsync.emulator import Emulator
 from hubsync.mapping.columns import load_mapping
 from hubsync.portal.setup import setup_portal
@@ -88,7 +88,7 @@ def run_demo(
             hubspot_base_url=emulator.url,
             contact_category=FACILITY,
             settle_seconds=60,
-            language=language,
+            language=Language(language),
             retention_days=0,
         )
         mapping = load_mapping(None)

@@ -18,7 +18,7 @@ from hubsync.portal.specs import PortalOptions
 from hubsync.report.mail import Mail
 
 if TYPE_CHECKING:
-    from hubsync.inbox.fetch.pickup import FetchSettings
+    from hubsync.inbox.fetch.remote import FetchSettings
     from hubsync.report.smtp import SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -84,13 +84,13 @@ def mail_sender(settings: Settings) -> Callable[[Mail], None] | None:
 
 
 def fetch_settings(settings: Settings) -> FetchSettings:
-    from hubsync.inbox.fetch.pickup import FetchSettings
+    from hubsync.inbox.fetch.remote import FetchSettings
 
     return FetchSettings(
         url=settings.fetch_url or "",
         password=settings.fetch_password,
         key_file=settings.fetch_key,
-        after=settings.fetch_after,  # type: ignore[arg-type]
+        after=settings.fetch_after,
         settle_seconds=settings.settle_seconds,
         ca_file=settings.ca_file,
         known_hosts=settings.fetch_known_hosts,

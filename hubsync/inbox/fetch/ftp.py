@@ -1,4 +1,4 @@
-"""The FTP and explicit-FTPS side of `hubsync.inbox.fetch.pickup`: log in, list, download, move."""
+"""`Remote` over FTP and explicit FTPS (ftplib), for `pickup`: log in, list, download, move."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from socket import socket
 from typing import BinaryIO
 
 from hubsync.errors import ConfigError, FetchError
-from hubsync.inbox.fetch.pickup import (
+from hubsync.inbox.fetch.remote import (
     PROCESSED,
     FetchLoginError,
     FetchSettings,
@@ -19,8 +19,8 @@ from hubsync.inbox.fetch.pickup import (
     RemoteFile,
     RemoteFileError,
     login_password,
-    scrub,
 )
+from hubsync.secrets import scrub
 
 
 class _LenientSSLSocket(ssl.SSLSocket):

@@ -1,4 +1,4 @@
-"""The SFTP side of `hubsync.inbox.fetch.pickup` (paramiko, the optional 'sftp' extra).
+"""`Remote` over SFTP, for `pickup` (paramiko, the optional 'sftp' extra).
 
 Host keys are checked against ~/.ssh/known_hosts plus HUBSYNC_FETCH_KNOWN_HOSTS; an unknown
 key is refused unless `insecure_host_key` is set, a changed key always.
@@ -16,7 +16,7 @@ from typing import BinaryIO
 import paramiko
 
 from hubsync.errors import ConfigError, FetchError
-from hubsync.inbox.fetch.pickup import (
+from hubsync.inbox.fetch.remote import (
     PROCESSED,
     FetchLoginError,
     FetchSettings,
@@ -24,8 +24,8 @@ from hubsync.inbox.fetch.pickup import (
     RemoteFile,
     RemoteFileError,
     login_password,
-    scrub,
 )
+from hubsync.secrets import scrub
 
 log = logging.getLogger(__name__)
 _CHUNK = 32768  # SFTP's usual maximum read size
