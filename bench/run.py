@@ -37,7 +37,7 @@ from generate import ExportSet, generate, write_customers
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.emulator.server import WINDOW_SECONDS
-from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.portal.setup import setup_portal
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions

@@ -99,7 +99,7 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
     \b
         hubsync run --dry-run      # what would happen, against the real portal
     """
-    from hubsync.mapping.columns import load_mapping
+    from hubsync.mapping.load import load_mapping
     from hubsync.report.console import render_console
     from hubsync.report.progress import ProgressLine
     from hubsync.run.job import JobServices, run_job
@@ -180,7 +180,7 @@ def setup(facilities: tuple[str, ...], env_file: Path, verbose: int) -> None:
     \b
         hubsync setup --facility "Soccerhalle Waiblingen"
     """
-    from hubsync.mapping.columns import load_mapping
+    from hubsync.mapping.load import load_mapping
     from hubsync.portal.setup import setup_portal
     from hubsync.run.services import open_client, portal_options
 

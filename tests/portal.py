@@ -24,7 +24,8 @@ from hubsync.clock import Clock
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.hubspot import HubSpotClient
-from hubsync.mapping.columns import Mapping, load_mapping
+from hubsync.mapping.columns import Mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.report.mail import Mail
 from hubsync.run.demo import sample_files
 from hubsync.run.job import JobServices, run_job

@@ -21,7 +21,7 @@ from hubsync.config import load_settings
 from hubsync.emulator import Emulator, FaultPlan
 from hubsync.hubspot import HubSpotClient
 from hubsync.inbox.folders import Inbox
-from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.report.console import render_console
 from hubsync.run.demo import drop_samples, sample_files
 from hubsync.run.job import JobServices, run_job

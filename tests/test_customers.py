@@ -12,7 +12,8 @@ from hubsync.customers.reading import CustomerBatch, read_customers
 from hubsync.customers.rows import name_key
 from hubsync.errors import InputError
 from hubsync.intake.csvread import open_table
-from hubsync.mapping.columns import Mapping, load_mapping
+from hubsync.mapping.columns import Mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.records import CustomerRecord
 
 DATA = Path(__file__).parent / "data"

@@ -30,7 +30,8 @@ from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import InputError
 from hubsync.inbox.classify import classify
-from hubsync.mapping.columns import Mapping, load_mapping
+from hubsync.mapping.columns import Mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.run.validate import validate_file
 from hubsync.summary import FileStatus
 

@@ -28,7 +28,7 @@ from servers import PortZeroController, ftp_server
 from hubsync.cli import main
 from hubsync.config import load_settings
 from hubsync.emulator import Emulator
-from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.run.demo import sample_files
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions

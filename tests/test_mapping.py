@@ -1,4 +1,4 @@
-"""Tests for hubsync.mapping.columns: built-in aliases, the TOML mapping file, write policies."""
+"""Tests for hubsync.mapping (columns, load): built-in aliases, the mapping file, policies."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from hubsync.mapping.columns import (
     CUSTOM_CONTACT_PROPERTIES,
     FieldSpec,
     WritePolicy,
-    load_mapping,
     merge_value,
 )
+from hubsync.mapping.load import load_mapping
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

@@ -15,7 +15,7 @@ from hubsync.bookings.reading import read_bookings
 from hubsync.customers.reading import read_customers
 from hubsync.customers.rows import _INVALID_CODE
 from hubsync.inbox.classify import classify
-from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.records import RowError, RowWarning, params
 from hubsync.report.errors_csv import errors_csv
 from hubsync.report.mail import render_summary

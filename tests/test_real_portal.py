@@ -13,7 +13,7 @@ from portal import FACILITY, JOURNAL, Portal
 from hubsync.emulator import Emulator
 from hubsync.emulator.defaults import add_deal_pipeline
 from hubsync.errors import ConfigError
-from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.mapping.policies import Constants, WritePolicy
 from hubsync.portal.schema import check_schema, read_schema
 from hubsync.portal.setup import setup_portal

@@ -11,7 +11,7 @@ from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.hubspot import HubSpotClient
-from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.portal.schema import check_schema, read_schema
 from hubsync.portal.setup import setup_portal
 from hubsync.run.services import open_client, portal_options

@@ -21,7 +21,7 @@ from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.hubspot import ClientOptions, HubSpotClient
-from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.run.demo import sample_files
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions

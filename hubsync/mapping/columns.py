@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from pathlib import Path
 from typing import Literal
 
 from hubsync.intake.csvread import normalize_header
@@ -180,30 +179,21 @@ def default_kind(prop: str) -> str:
     return _DEFAULT_KIND.get(prop, "text")
 
 
-def load_mapping(path: Path | None) -> Mapping:
-    """The built-in mapping, changed by the TOML file at `path` when given.
-
-    Raises ConfigError listing every problem in the file, each prefixed with its name.
-    """
+def builtin_mapping() -> Mapping:
+    """The built-in mapping (a mapping file changes it: see `hubsync.mapping.load`)."""
     contact_fields = {
         normalize_header(name): FieldSpec(prop, kind)
         for prop, kind, names in _CONTACT_COLUMNS
         for name in names
     }
     booking_fields = dict(BOOKING_COLUMNS)
-    base = Mapping(
+    return Mapping(
         contact_fields=contact_fields,
         booking_fields=booking_fields,
         policies=dict(_DEFAULT_POLICIES),
         customer_file_patterns=_DEFAULT_CUSTOMER_FILES,
         booking_file_patterns=_DEFAULT_BOOKING_FILES,
     )
-    if path is None:
-        return base
-    # Imported here, not at the top: mapping_file builds on this module's types.
-    from hubsync.mapping.file import apply_mapping_file
-
-    return apply_mapping_file(base, path)
 
 
-__all__ = ["Constants", "FieldSpec", "Mapping", "WritePolicy", "load_mapping", "merge_value"]
+__all__ = ["Constants", "FieldSpec", "Mapping", "WritePolicy", "builtin_mapping", "merge_value"]

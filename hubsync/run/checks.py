@@ -70,7 +70,7 @@ def run_checks(settings: Settings | None, problems: list[str]) -> tuple[list[str
 
 
 def _hubspot_checks(settings: Settings, lines: list[str]) -> bool:
-    from hubsync.mapping.columns import load_mapping
+    from hubsync.mapping.load import load_mapping
     from hubsync.portal.schema import check_schema, read_schema
     from hubsync.run.services import open_client, portal_options
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hubsync.config import Language, Settings
 from hubsync.emulator import Emulator
-from hubsync.mapping.columns import load_mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.portal.setup import setup_portal
 from hubsync.report.console import render_console
 from hubsync.run.job import JobServices, run_job

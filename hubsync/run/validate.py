@@ -15,7 +15,8 @@ from hubsync.config import Settings
 from hubsync.customers.reading import read_customers
 from hubsync.errors import InputError
 from hubsync.inbox.classify import classify
-from hubsync.mapping.columns import Mapping, load_mapping
+from hubsync.mapping.columns import Mapping
+from hubsync.mapping.load import load_mapping
 from hubsync.records import RowError, RowWarning
 from hubsync.report.errors_csv import hide_own_columns
 from hubsync.report.messages import describe
