@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from hubsync.intake.formats import format_date, format_decimal
+from hubsync.mapping.compare import from_epoch_ms
 
 
 @dataclass(frozen=True)
@@ -93,17 +94,15 @@ def compute_figures(deals: Iterable[DealFacts], *, today: date, window_days: int
     )
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 def _close_date(value: str) -> date | None:
     """Date of a HubSpot datetime: the date part of ISO-8601, or UTC day of epoch ms."""
     text = value.strip()
+    if text.isdigit():
+        moment = from_epoch_ms(text)
+        return moment.date() if moment else None
     try:
-        if text.isdigit():
-            return (_EPOCH + timedelta(milliseconds=int(text))).date()
         return date.fromisoformat(text[:10])
-    except (ValueError, OverflowError):
+    except ValueError:
         return None
 
 

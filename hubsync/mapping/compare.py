@@ -8,16 +8,28 @@ turn every re-run into a full write, so values are compared by meaning.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def from_epoch_ms(text: str) -> datetime | None:
+    """The UTC datetime HubSpot spells as epoch milliseconds ("1764201600000"), exact to the
+    millisecond; None when `text` is not a run of ASCII digits or lies beyond year 9999."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    try:
+        return _EPOCH + timedelta(milliseconds=int(text))
+    except OverflowError:
+        return None
 
 
 def _as_datetime(value: str) -> datetime | None:
-    if value.isdigit() and len(value) >= 12:  # epoch milliseconds
-        return datetime.fromtimestamp(int(value) / 1000, UTC)
+    if value.isdigit() and len(value) >= 12:  # epoch milliseconds, not a small number
+        return from_epoch_ms(value)
     if _DATETIME.match(value):
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
