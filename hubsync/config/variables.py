@@ -42,7 +42,14 @@ RESERVED_CONTACT_PROPERTIES = frozenset(
 
 
 class Invalid(ValueError):
-    """A variable's value cannot be used; the text is the whole problem, variable named."""
+    """A variable's value cannot be used; the text is the whole problem, variable named.
+
+    `value`, when given, is kept instead of the default, for the rules after it to check.
+    """
+
+    def __init__(self, problem: str, value: Any = MISSING) -> None:
+        super().__init__(problem)
+        self.value = value
 
 
 # -- parsers -------------------------------------------------------------------------------
@@ -109,7 +116,8 @@ def property_name(name: str, raw: str) -> str:
     if not is_property_name(raw):
         raise Invalid(
             f"{name}={raw!r} is not a HubSpot internal property name "
-            "(lower case letters, digits, _)."
+            "(lower case letters, digits, _).",
+            raw,  # not the default: that could look like a clash with another key
         )
     return raw
 
@@ -237,5 +245,5 @@ def read_variables(environ: Mapping[str, str], problems: list[str]) -> dict[str,
             values[item.field] = item.parse(item.name, raw) if raw else default
         except Invalid as exc:
             problems.append(str(exc))
-            values[item.field] = default
+            values[item.field] = default if exc.value is MISSING else exc.value
     return values
