@@ -91,9 +91,12 @@ def diff_contact(
     elif not same_value(existing.get("email"), record.email):
         changes["email"] = record.email  # e-mail changed in the booking system
     # Found by e-mail but known under another number: keep the key, remember the alias.
-    if current is not None and existing.get(options.key) not in (None, "") and options.aliases:
+    # The key as it is after this write: one just filled in counts, so the numbers are
+    # complete at once and a re-run writes nothing.
+    key = existing.get(options.key) or changes.get(options.key)
+    if current is not None and key and options.aliases:
         known = split_numbers(existing.get(CUSTOMER_NUMBERS))
-        numbers = [existing.get(options.key) or "", *record.customer_numbers]
+        numbers = [key, *record.customer_numbers]
         merged = list(dict.fromkeys(n for n in [*known, *numbers] if n))
         if len(merged) > 1 and set(merged) != set(known):
             changes[CUSTOMER_NUMBERS] = ";".join(merged)

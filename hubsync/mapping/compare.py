@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -28,12 +29,17 @@ def from_epoch_ms(text: str) -> datetime | None:
 
 
 def _as_datetime(value: str) -> datetime | None:
+    """The moment `value` spells: epoch ms, ISO-8601, or a date (its midnight UTC, which is
+    how HubSpot stores a date property); None for anything else, impossible dates too."""
     if value.isdigit() and len(value) >= 12:  # epoch milliseconds, not a small number
         return from_epoch_ms(value)
-    if _DATETIME.match(value):
+    if not (_DATETIME.match(value) or _DATE.match(value)):
+        return None
+    try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
+    except ValueError:  # shaped like one, but no date ("2026-02-30T10:00")
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def same_value(current: str | None, new: str | None, *, multi: bool = False) -> bool:
