@@ -11,14 +11,12 @@ against the emulator.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import requests
-from clocks import fixed, settled
+from portal import Portal
 from test_hubspot_client import (
     TOKEN,
     Answer,
@@ -36,11 +34,7 @@ from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.hubspot import ClientOptions, HubSpotClient
-from hubsync.mapping.load import load_mapping
 from hubsync.run.demo import sample_files
-from hubsync.run.job import JobServices, run_job
-from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import open_client
 from hubsync.summary import ExitCode, RunSummary
 
 CUSTOMERS, JOURNAL = sample_files()
@@ -66,18 +60,17 @@ def settings_for(emulator: Emulator, data_dir: Path) -> Settings:
 def run_with(
     emulator: Emulator, data_dir: Path, *sources: Path, mapping: str | None = None
 ) -> RunSummary:
-    """One cron run over copies of `sources`; the emulator's log then holds only its calls."""
-    settings = settings_for(emulator, data_dir)
+    """One cron run over copies of `sources` (the first dropped is the oldest); the
+    emulator's log then holds only its calls."""
+    portal = Portal(emulator, data_dir, retention_days=90)
     if mapping is not None:
         (data_dir / "mapping.toml").write_text(mapping, encoding="utf-8")
-        settings = replace(settings, mapping_file=data_dir / "mapping.toml")
-    settings.inbox.mkdir(parents=True, exist_ok=True)
-    for age, source in enumerate(reversed(sources), start=1):
-        settled(shutil.copyfile(source, settings.inbox / source.name), age=3600.0 * age)
-    emulator.reset_log()
-    with open_client(settings) as client:
-        services = JobServices(Collaborators(client, clock=fixed()))
-        return run_job(settings, load_mapping(settings.mapping_file), services, RunOptions())
+        portal = Portal(
+            emulator, data_dir, retention_days=90, mapping_file=data_dir / "mapping.toml"
+        )
+    for source in sources:
+        portal.drop(source)
+    return portal.run()
 
 
 def assert_stopped(summary: RunSummary, data_dir: Path, *needles: str) -> None:

@@ -8,24 +8,17 @@ document whether `hs_additional_emails` can be written through the objects API.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from clocks import fixed, settled
+from portal import Portal
 
-from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.hubspot import ClientOptions, HubSpotClient
-from hubsync.mapping.load import load_mapping
-from hubsync.run.demo import sample_files
-from hubsync.run.job import JobServices, run_job
-from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import open_client
 from hubsync.summary import ExitCode
 
 DEAL = {"dealname": "Rechnung", "pipeline": "default", "dealstage": "closedwon"}
@@ -89,20 +82,9 @@ def test_whole_runs_without_echo_write_the_same_portal(tmp_path: Path) -> None:
     for echo in (True, False):
         with Emulator(with_hubsync_schema=True) as emulator:
             emulator.store.echo_id_property = echo
-            settings = Settings(
-                data_dir=tmp_path / str(echo),
-                hubspot_token=emulator.token,
-                hubspot_base_url=emulator.url,
-                contact_category="McArena Schorndorf",
-            )
-            settings.inbox.mkdir(parents=True)
-            for age, source in enumerate(reversed(sample_files()), start=1):
-                target = settings.inbox / source.name
-                settled(shutil.copyfile(source, target), age=3600.0 * age)
-            with open_client(settings) as http:
-                services = JobServices(Collaborators(http, clock=fixed()))
-                mapping = load_mapping(settings.mapping_file)
-                summary = run_job(settings, mapping, services, RunOptions())
+            portal = Portal(emulator, tmp_path / str(echo), retention_days=90)
+            portal.drop_samples()
+            summary = portal.run()
             assert summary.fatal is None
             assert summary.exit_code is not ExitCode.CONFIG
             snapshots.append((summary.exit_code, emulator.store.snapshot()))
