@@ -30,7 +30,6 @@ from test_hubspot_client import (
     ok_batch,
 )
 
-from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.errors import ConfigError
 from hubsync.hubspot import ClientOptions, HubSpotClient
@@ -46,15 +45,6 @@ CALL_BUDGET = 40  # acceptance: the sample journal stops within this many calls
 def emulator() -> Iterator[Emulator]:
     with Emulator(with_hubsync_schema=True) as running:
         yield running
-
-
-def settings_for(emulator: Emulator, data_dir: Path) -> Settings:
-    return Settings(
-        data_dir=data_dir,
-        hubspot_token=emulator.token,
-        hubspot_base_url=emulator.url,
-        contact_category=FACILITY,
-    )
 
 
 def run_with(
