@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -12,6 +13,8 @@ from typing import Any, TypeVar
 import click
 
 from hubsync import __version__
+from hubsync.catalogue.console import CONSOLE
+from hubsync.catalogue.text import LANGUAGES, Lang
 from hubsync.config import Settings, load_settings
 from hubsync.errors import ConfigError, HubsyncError, LockedError, TransientError
 from hubsync.summary import ExitCode
@@ -39,6 +42,17 @@ def _fail(code: ExitCode, message: str) -> None:
     sys.exit(int(code))
 
 
+def _say(env_file: Path | None = None) -> Lang:
+    """The console's texts in HUBSYNC_LANGUAGE, read without the settings (they may be what
+    failed): the environment, else the `.env` file, else German."""
+    from dotenv import dotenv_values
+
+    language = os.environ.get("HUBSYNC_LANGUAGE")
+    if language is None and env_file is not None and env_file.is_file():
+        language = dotenv_values(env_file).get("HUBSYNC_LANGUAGE")
+    return Lang(language if language in LANGUAGES else "de", CONSOLE)
+
+
 def handle_errors(func: F) -> F:
     """Turn hubsync's errors into a message and an exit code: never a traceback."""
 
@@ -50,13 +64,14 @@ def handle_errors(func: F) -> F:
             _fail(ExitCode.TEMPFAIL, f"hubsync: {exc}")
         except ConfigError as exc:
             problems = "\n".join(f"  - {p}" for p in exc.problems)
-            _fail(ExitCode.CONFIG, f"hubsync: configuration problem:\n{problems}")
+            t = _say(kwargs.get("env_file"))
+            _fail(ExitCode.CONFIG, t("configuration_problem", problems=problems))
         except TransientError as exc:
-            _fail(ExitCode.TEMPFAIL, f"hubsync: temporary failure, try again later: {exc}")
+            _fail(ExitCode.TEMPFAIL, _say(kwargs.get("env_file"))("temporary_failure", e=exc))
         except HubsyncError as exc:
             _fail(ExitCode.REJECTED, f"hubsync: {exc}")
         except KeyboardInterrupt:
-            _fail(ExitCode.TEMPFAIL, "hubsync: interrupted; files not finished stay in the inbox")
+            _fail(ExitCode.TEMPFAIL, _say(kwargs.get("env_file"))("interrupted"))
 
     return wrapper  # type: ignore[return-value]
 
@@ -211,7 +226,7 @@ def check(env_file: Path, data_dir: Path | None, verbose: int) -> None:
         problems: list[str] = []
     except ConfigError as exc:
         settings, problems = None, exc.problems
-    lines, ok = run_checks(settings, problems)
+    lines, ok = run_checks(settings, problems, language=_say(env_file).code)
     click.echo("\n".join(lines))
     sys.exit(int(ExitCode.OK if ok else ExitCode.CONFIG))
 
@@ -234,12 +249,13 @@ def fetch(env_file: Path, data_dir: Path | None, verbose: int) -> None:
     with inbox.lock():
         inbox.ensure()
         names, problem = get(inbox.inbox)
+    t = Lang(settings.language, CONSOLE)
     for name in names:
-        click.echo(f"fetched {name}")
+        click.echo(t("fetched", name=name))
     if problem:
-        _fail(ExitCode.TEMPFAIL, f"hubsync: fetch: {problem}")
+        _fail(ExitCode.TEMPFAIL, t("fetch_error", e=problem))
     if not names:
-        click.echo("nothing new on the server")
+        click.echo(t("nothing_new"))
 
 
 @main.command()
@@ -249,7 +265,14 @@ def fetch(env_file: Path, data_dir: Path | None, verbose: int) -> None:
     default=None,
     help="Use this folder as the data dir and keep it (default: a temporary one).",
 )
-@click.option("--language", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default="de",
+    show_default=True,
+    envvar="HUBSYNC_LANGUAGE",
+    help="Language of what the demo prints (default: HUBSYNC_LANGUAGE, else de).",
+)
 @handle_errors
 def demo(keep: Path | None, language: str) -> None:
     """Run the whole pipeline against the built-in HubSpot emulator on sample exports.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hubsync.catalogue.reasons import file_place, reason_text
+
 
 class HubsyncError(Exception):
     """Root of every error hubsync raises on purpose."""
@@ -29,32 +31,33 @@ class InputError(HubsyncError):
     """A whole input file cannot be used (binary, empty, no header, unclassifiable).
 
     The file goes to `errorprocessed/` with a `.errors.txt` naming the reason; `line`
-    and `column` point at the spot when there is one. `message` is English; `reason` (a
-    code) and `params` let `messages.describe` say it in the run's language.
+    and `column` point at the spot when there is one. `reason` (a code of the catalogue's
+    `REASONS`) and `params` (its `reason_*` values) say why; `message` is the English text
+    rendered from them (a text passed as `message` wins, for old call sites).
     """
 
     def __init__(
         self,
         path: str,
-        message: str,
+        message: str = "",
         *,
         line: int | None = None,
         column: str | None = None,
         reason: str | None = None,
         params: tuple[tuple[str, str], ...] = (),
     ) -> None:
+        if not message and reason is not None:
+            try:
+                message = reason_text(reason, params)
+            except KeyError:
+                message = reason
         self.path = path
         self.message = message
         self.line = line
         self.column = column
         self.reason = reason
         self.params = params
-        where = path
-        if line is not None:
-            where += f", line {line}"
-        if column is not None:
-            where += f", column {column!r}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{file_place(path, line, column)}: {message}")
 
 
 class HubSpotError(HubsyncError):

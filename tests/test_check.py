@@ -39,6 +39,7 @@ def check(tmp_path: Path, emulator: Emulator, **extra: str) -> Result:
         "HUBSYNC_CONTACT_CATEGORY": FACILITY,
         "HUBSPOT_ACCESS_TOKEN": emulator.token,
         "HUBSPOT_BASE_URL": emulator.url,
+        "HUBSYNC_LANGUAGE": "en",  # these tests read the English texts
         **extra,
     }
     return CliRunner().invoke(main, ["check", "--env-file", str(tmp_path / "none")], env=env)

@@ -35,6 +35,7 @@ FACILITY = "McArena Schorndorf"
 CUSTOMERS, JOURNAL = (p.name for p in sample_files())
 # Lines of the customer sample that are rejected (5 errors + 1 shared mailbox set aside).
 REJECTED_LINES = [13, 20, 24, 28, 34, 45]
+ENGLISH = {"HUBSYNC_LANGUAGE": "en"}  # for the tests that read the console's English texts
 DRY_RUN_NO_TOKEN = (
     "DRY RUN: nothing was written, moved or mailed. No HubSpot token: the files were only "
     "validated.\n"
@@ -52,8 +53,16 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-def env_for(data_dir: Path, emulator: Emulator | None = None, **extra: str) -> dict[str, str]:
+def env_for(
+    data_dir: Path, emulator: Emulator | None = None, *, language: str | None = "en", **extra: str
+) -> dict[str, str]:
+    """The environment of a run; `language` is HUBSYNC_LANGUAGE (None: the default, German).
+
+    English by default here: most tests read the console's English texts.
+    """
     env = {"HUBSYNC_DATA_DIR": str(data_dir), "HUBSYNC_CONTACT_CATEGORY": FACILITY}
+    if language is not None:
+        env["HUBSYNC_LANGUAGE"] = language
     if emulator is not None:
         env |= {"HUBSPOT_ACCESS_TOKEN": emulator.token, "HUBSPOT_BASE_URL": emulator.url}
     return env | extra
@@ -152,8 +161,8 @@ def test_dry_run_without_token_validates_only_and_moves_nothing(data_dir: Path) 
     assert f"{CUSTOMERS} [customers] → preview\n" in result.output
     assert f"{JOURNAL} [bookings] → preview\n" in result.output
     assert (
-        "  rejected rows: 6 (Platzhalter statt E-Mail-Adresse 2, ungültige E-Mail-Adresse 2, "
-        "keine E-Mail-Adresse 1, "
+        "  rejected rows: 6 (placeholder instead of an e-mail address 2, invalid e-mail "
+        "address 2, no e-mail address 1, "
     ) in result.output
     assert fingerprint(data_dir / "inbox") == before
     assert names(data_dir / "processed") == names(data_dir / "errorprocessed") == []
@@ -271,7 +280,7 @@ def test_run_with_the_customer_sample_rejects_rows_into_errorprocessed(
     source = sample_files()[0]
     drop(data_dir, source, CUSTOMERS)
 
-    result = hubsync(data_dir, "run", env=env_for(data_dir, emulator))
+    result = hubsync(data_dir, "run", env=env_for(data_dir, emulator, language=None))
 
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -280,8 +289,8 @@ def test_run_with_the_customer_sample_rejects_rows_into_errorprocessed(
     assert stripped(moved) == CUSTOMERS
     assert report == moved + ".errors.csv"
     assert (data_dir / "errorprocessed" / moved).read_bytes() == source.read_bytes()
-    assert f"{CUSTOMERS} [customers] → errorprocessed (errorprocessed/{moved})" in result.output
-    assert f"  report: errorprocessed/{report}" in result.output
+    assert f"{CUSTOMERS} [Kunden] → errorprocessed (errorprocessed/{moved})" in result.output
+    assert f"  Bericht: errorprocessed/{report}" in result.output
     assert len(emulator.store.contacts) == 34  # the good rows are imported all the same
 
     report_path = data_dir / "errorprocessed" / report
@@ -440,7 +449,7 @@ def test_unusable_files_go_to_errorprocessed_with_the_reason(
     drop(data_dir, DATA / "cli_empty.csv", "cli_empty.csv", age=200)
     drop(data_dir, DATA / "cli_no_email.csv", "kunden_ohne_email.csv", age=100)
 
-    result = hubsync(data_dir, "run", env=env_for(data_dir, emulator))
+    result = hubsync(data_dir, "run", env=env_for(data_dir, emulator, language=None))
 
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -464,7 +473,7 @@ def test_unusable_files_go_to_errorprocessed_with_the_reason(
         "cli_empty.csv.errors.txt": "cli_empty.csv\n\nDie Datei ist leer\n",
     }
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in reports.values())
-    assert "  reason: keine E-Mail-Spalte (erwartet z. B. „E-Mail“ oder „Email“)" in result.output
+    assert "  Grund: keine E-Mail-Spalte (erwartet z. B. „E-Mail“ oder „Email“)" in result.output
     assert emulator.write_calls() == 0
 
 
@@ -508,7 +517,7 @@ def test_unreachable_hubspot_leaves_files_in_the_inbox(data_dir: Path) -> None:
         summary = run_job(settings, load_mapping(None), services, RunOptions())
 
     assert summary.exit_code is ExitCode.TEMPFAIL
-    text = render_console(summary)
+    text = render_console(summary, language="en")
     assert "The files stay in the inbox; the next run retries them." in text
     assert f"{CUSTOMERS} [customers] → left in the inbox" in text
     assert fingerprint(data_dir / "inbox") == before
@@ -699,7 +708,7 @@ def test_validate_the_samples_reports_format_and_rejected_rows() -> None:
     paths = [folder / CUSTOMERS, folder / "kunden_2026-11-27_utf8bom_komma.csv", folder / JOURNAL]
 
     result = CliRunner().invoke(
-        main, ["validate", *map(str, paths), "--env-file", "/nonexistent/.env"]
+        main, ["validate", *map(str, paths), "--env-file", "/nonexistent/.env"], env=ENGLISH
     )
 
     assert result.exit_code == 1
@@ -716,13 +725,15 @@ def test_validate_the_samples_reports_format_and_rejected_rows() -> None:
     assert "  41 rows → 34 contacts; rejected 5, for review 1, merged 1, warnings 5" in lines
     assert "  122 rows → 116 documents (114 deals, 2 stornos); rejected 0, warnings 0" in lines
     assert (
-        "  error line 24, column 'E-Mail': ungültige E-Mail-Adresse 'markus.weber@example': "
-        "Tragen Sie im Buchungssystem die richtige E-Mail-Adresse des Kunden ein"
+        "  error line 24, column 'E-Mail': invalid e-mail address 'markus.weber@example': "
+        "enter the customer's real e-mail address in the booking system"
     ) in lines
 
 
 def test_validate_a_clean_file_exits_0() -> None:
-    result = CliRunner().invoke(main, ["validate", str(CLEAN), "--env-file", "/nonexistent"])
+    result = CliRunner().invoke(
+        main, ["validate", str(CLEAN), "--env-file", "/nonexistent"], env=ENGLISH
+    )
 
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == (
@@ -736,7 +747,9 @@ def test_validate_a_clean_file_exits_0() -> None:
 def test_validate_a_missing_path_says_so(tmp_path: Path) -> None:
     missing = tmp_path / "kunden.csv"
 
-    result = CliRunner().invoke(main, ["validate", str(missing), "--env-file", "/nonexistent"])
+    result = CliRunner().invoke(
+        main, ["validate", str(missing), "--env-file", "/nonexistent"], env=ENGLISH
+    )
 
     assert result.exit_code == 1
     assert result.output == f"{missing}: no such file\n"
@@ -745,7 +758,9 @@ def test_validate_a_missing_path_says_so(tmp_path: Path) -> None:
 
 def test_validate_an_unusable_file_says_why() -> None:
     result = CliRunner().invoke(
-        main, ["validate", str(DATA / "cli_no_email.csv"), "--env-file", "/nonexistent"]
+        main,
+        ["validate", str(DATA / "cli_no_email.csv"), "--env-file", "/nonexistent"],
+        env=ENGLISH,
     )
 
     assert result.exit_code == 1
@@ -771,7 +786,7 @@ def test_main_help_and_version() -> None:
 
 
 def test_demo_runs_and_exits_0() -> None:
-    result = CliRunner().invoke(main, ["demo"])
+    result = CliRunner().invoke(main, ["demo", "--language", "en"])
 
     assert result.exit_code == 0, result.output
     assert "HubSpot now holds " in result.output
@@ -779,7 +794,7 @@ def test_demo_runs_and_exits_0() -> None:
 
 
 def test_demo_keep_leaves_the_files(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", "--keep", str(tmp_path / "demo")])
+    result = CliRunner().invoke(main, ["demo", "--keep", str(tmp_path / "demo")], env=ENGLISH)
 
     assert result.exit_code == 0, result.output
     assert len(names(tmp_path / "demo" / "processed")) == 2  # the journal, twice

@@ -284,6 +284,7 @@ def test_cli_lists_every_configuration_problem_in_one_message(tmp_path: Path) ->
             "HUBSPOT_API_VERSION": "2026-9",
             "HUBSPOT_RATE_LIMIT": "viel",
             "SMTP_SECURITY": "tls",
+            "HUBSYNC_LANGUAGE": "en",  # the frame is in HUBSYNC_LANGUAGE
         },
     )
 
@@ -311,6 +312,7 @@ def test_cli_rejects_a_uuid_token_with_the_explanation(tmp_path: Path) -> None:
             "HUBSYNC_DATA_DIR": str(tmp_path),
             "HUBSPOT_ACCESS_TOKEN": UUID_TOKEN,
             "HUBSYNC_CONTACT_CATEGORY": FACILITY,
+            "HUBSYNC_LANGUAGE": "en",  # the frame is in HUBSYNC_LANGUAGE
         },
     )
 

@@ -229,7 +229,9 @@ def check_offline(path: Path, mapping: Mapping = MAPPING) -> None:
     item = classify(path, mapping)
     if item.error is not None:
         assert isinstance(item.error, InputError) and str(item.error)
-    lines, clean = validate_file(path, mapping, Settings(data_dir=path.parent), TODAY)
+    lines, clean = validate_file(
+        path, mapping, Settings(data_dir=path.parent), TODAY, language="en"
+    )
     assert lines and lines[0].startswith(str(path))
     if item.error is not None:
         assert not clean and "REJECTED" in lines[0]

@@ -208,6 +208,7 @@ def test_missing_export_alert_is_mailed_at_most_once_a_day(
     os.utime(old, (stamp, stamp))
     env = base_env(data_dir, emulator, ca_file, smtp_port)
     env["HUBSYNC_EXPECT_EXPORT_HOURS"] = "30"
+    env["HUBSYNC_LANGUAGE"] = "en"
     settings = load_settings(None, env)
     mapping = load_mapping(None)
     now = datetime(2026, 11, 28, 9, tzinfo=UTC)

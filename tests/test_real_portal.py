@@ -74,7 +74,7 @@ def test_check_names_the_key_that_is_not_unique(emulator: Emulator, tmp_path: Pa
     plain_key(emulator, "contacts", "kundennummer")
     portal = Portal(emulator, tmp_path)
 
-    lines, ok = run_checks(portal.settings, [])
+    lines, ok = run_checks(portal.settings, [], language="en")
 
     assert not ok
     (line,) = [line for line in lines if line.startswith("[FAIL] HubSpot properties")]

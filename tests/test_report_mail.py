@@ -10,7 +10,7 @@ import pytest
 
 from hubsync import __version__
 from hubsync.records import RowError, RowWarning
-from hubsync.report.mail import Mail, render_missing_export, render_summary
+from hubsync.report.mail import Mail, render_summary
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
 DATA = Path("/srv/hubsync")
@@ -274,15 +274,3 @@ def test_short_runs_show_decimal_seconds() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="'fr'"):
         _render(_summary(), "fr")
-
-
-def test_missing_export_mail() -> None:
-    seen = render_missing_export(30, datetime(2026, 11, 26, 6, 0), language="de")
-    assert seen.subject == "hubsync: seit 30 Stunden kein neuer Export"
-    assert "die letzte kam am 26.11.2026 06:00" in seen.text
-    assert "`hubsync check`" in seen.text
-    assert seen.attachments == ()
-    never = render_missing_export(1, None, language="en")
-    assert never.subject == "hubsync: no new export for 1 hour"
-    assert "No export file has ever arrived." in never.text
-    assert "No export file has ever arrived." in never.html

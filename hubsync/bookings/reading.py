@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from hubsync.catalogue.rows import english
 from hubsync.intake.csvread import Row, Table
 from hubsync.intake.formats import (
     FormatError,
@@ -133,10 +134,8 @@ class _Reader:
             return ""
         return row.cells[index].strip()
 
-    def fail(
-        self, row: Row, role: str | None, message: str, code: str, values: Params = ()
-    ) -> None:
-        self.errors.append(RowError(row.line, role and self.name(role), message, code, values))
+    def fail(self, row: Row, role: str | None, code: str, values: Params = ()) -> None:
+        self.errors.append(RowError.of(row.line, role and self.name(role), code, values))
 
     def read(self, row: Row) -> None:
         if row.footer:
@@ -146,26 +145,20 @@ class _Reader:
         if not number:
             if any(self.cell(row, role) for role in _KEY_ROLES):
                 self.count(row)
-                self.fail(row, "number", "document number missing", "number_missing")
+                self.fail(row, "number", "number_missing")
             elif any(cell.strip() for cell in row.cells):
-                msg = "line without document number, date, amount or customer skipped"
-                self.warnings.append(RowWarning(row.line, None, msg, "skipped"))
+                self.warnings.append(RowWarning.of(row.line, None, "skipped"))
             return
         if not _NUMBER_RE.match(number):
             if not any(self.cell(row, role) for role in DATE_ROLES):
                 # Subtotals or "Übertrag" lines some exporters add: no date, no booking.
                 self.note_footer(row)
-                text = number[:40]
-                msg = f"line without a document number skipped: {text!r}"
-                self.warnings.append(
-                    RowWarning(
-                        row.line, self.name("number"), msg, "subtotal_skipped", params(value=text)
-                    )
-                )
+                column = self.name("number")
+                warning = RowWarning.of(row.line, column, "subtotal_skipped", value=number[:40])
+                self.warnings.append(warning)
                 return
             self.count(row)
-            message = f"not a document number: {number!r}"
-            self.fail(row, "number", message, "number_invalid", params(value=number))
+            self.fail(row, "number", "number_invalid", params(value=number))
             return
         self.count(row)
         parsed = self.parse(row, number.upper())
@@ -204,23 +197,21 @@ class _Reader:
                     # Bookings lie near today, also in the next years: "02.01.27" is 2027.
                     dates[role] = parse_date(text, self.today, years_ahead=BOOKING_YEARS_AHEAD)
                 except ValueError as exc:
-                    message = f"invalid date {text!r}: {exc}"
-                    self.fail(row, role, message, "date_invalid", _reason(exc, text))
+                    self.fail(row, role, "date_invalid", _reason(exc, text))
                     ok = False
         if ok and not dates:
-            self.fail(row, "service_date", "service and invoice date missing", "date_missing")
+            self.fail(row, "service_date", "date_missing")
             ok = False
         gross = self.cell(row, "gross")
         amount = Decimal(0)
         if not gross:
-            self.fail(row, "gross", "gross amount missing", "amount_missing")
+            self.fail(row, "gross", "amount_missing")
             ok = False
         else:
             try:
                 amount = parse_decimal(gross)
             except ValueError as exc:
-                message = f"invalid amount {gross!r}: {exc}"
-                self.fail(row, "gross", message, "amount_invalid", _reason(exc, gross))
+                self.fail(row, "gross", "amount_invalid", _reason(exc, gross))
                 ok = False
         hours_ok, hours = self.hours(row, amount)
         ok = ok and hours_ok
@@ -253,8 +244,7 @@ class _Reader:
             try:
                 return True, parse_hours(text)
             except ValueError as exc:
-                message = f"invalid hours {text!r}: {exc}"
-                self.fail(row, "hours", message, "hours_invalid", _reason(exc, text))
+                self.fail(row, "hours", "hours_invalid", _reason(exc, text))
                 return False, None
         start, end = self.cell(row, "start"), self.cell(row, "end")
         if not (start and end):
@@ -262,8 +252,7 @@ class _Reader:
         begin, finish = _minutes(start), _minutes(end)
         if begin is None or finish is None:
             role = "start" if begin is None else "end"
-            message = f"invalid time {start!r} – {end!r}"
-            self.fail(row, role, message, "time_invalid", params(start=start, end=end))
+            self.fail(row, role, "time_invalid", params(start=start, end=end))
             return False, None
         # End before start: the booking runs past midnight.
         hours = (Decimal((finish - begin) % (24 * 60)) / 60).quantize(Decimal("0.01"))
@@ -276,12 +265,10 @@ class _Reader:
             return ""
         valid, problems = check_emails(text)
         if not valid:
-            why = "; ".join(map(str, problems)) or "not an e-mail address"
-            msg = f"e-mail {text!r} ignored: {why}"
-            first = problems[0] if problems else FormatError("email_not_address", why, text)
+            first = problems[0] if problems else FormatError("email_not_address", value=text)
             values = params(value=text) + first.params()
             column = self.name("email")
-            self.warnings.append(RowWarning(row.line, column, msg, "email_ignored", values))
+            self.warnings.append(RowWarning.of(row.line, column, "email_ignored", values))
             return ""
         return valid[0]
 
@@ -294,9 +281,8 @@ class _Reader:
             if bad is not None:
                 for ln in lines:
                     if ln.line != bad:
-                        msg = f"document {number} not imported: line {bad} is rejected"
                         values = params(number=number, other_line=bad)
-                        error = RowError(ln.line, None, msg, "document_rejected", values)
+                        error = RowError.of(ln.line, None, "document_rejected", values)
                         self.errors.append(error)
                 continue
             docs.append(self.merge(number, lines))
@@ -307,10 +293,6 @@ class _Reader:
         first = next((ln for ln in lines if ln.customer_number), None)
         for ln in lines:
             if first is not None and ln.customer_number not in ("", first.customer_number):
-                msg = (
-                    f"document {number}: customer number {ln.customer_number!r} differs from "
-                    f"{first.customer_number!r} on line {first.line}"
-                )
                 values = params(
                     number=number,
                     value=ln.customer_number,
@@ -318,7 +300,7 @@ class _Reader:
                     other_line=first.line,
                 )
                 column = self.name("customer_number")
-                self.errors.append(RowError(ln.line, column, msg, "document_conflict", values))
+                self.errors.append(RowError.of(ln.line, column, "document_conflict", values))
                 return ln.line
         return None
 
@@ -331,11 +313,8 @@ class _Reader:
             cancels = None
         storno = cancels is not None or (amount < 0 and bool(_STORNO_PREFIX_RE.match(number)))
         if storno and cancels is None:
-            msg = f"storno {number} names no original document; imported as a credit note"
-            values = params(number=number)
-            self.warnings.append(
-                RowWarning(lines[0].line, None, msg, "storno_unreferenced", values)
-            )
+            warning = RowWarning.of(lines[0].line, None, "storno_unreferenced", number=number)
+            self.warnings.append(warning)
         extra: dict[str, str] = {}
         for ln in reversed(lines):
             extra |= ln.extra
@@ -377,10 +356,8 @@ class _Reader:
                 problems.append(f"Anzahl {kind.capitalize()} {expected_count} ≠ {actual}")
         if not problems:
             return None, ()
-        details = "; ".join(problems)
-        note = f"; unreadable cells: {unreadable}" if unreadable else ""
-        message = f"footer totals differ from the rows (footer ≠ rows): {details}{note}"
-        return message, params(details=details, unreadable=unreadable or "")
+        values = params(details="; ".join(problems), unreadable=unreadable or "")
+        return english("checksum", values), values
 
 
 def read_bookings(

@@ -22,7 +22,7 @@ from hubsync.customers.rows import Column, ParsedRow, RowParser
 from hubsync.errors import InputError
 from hubsync.intake.csvread import Row, Table
 from hubsync.mapping.columns import Mapping
-from hubsync.records import CustomerRecord, RowError, RowWarning, params
+from hubsync.records import CustomerRecord, RowError, RowWarning
 
 ADDITIONAL_EMAILS = "hs_additional_emails"
 
@@ -85,19 +85,14 @@ def read_customers(
             group.append(parsed)
             continue
         reviews.append(
-            RowError(
+            RowError.of(
                 parsed.line,
                 parser.email_column,
-                f"same e-mail {parsed.email} as {kept.who()} but a different first name: "
-                f"probably a shared (family) mailbox. Not imported; give this person an own "
-                f"e-mail address in the booking system or enter the contact by hand.",
                 "shared_mailbox",
-                params(
-                    email=parsed.email,
-                    other_line=kept.line,
-                    other_name=kept.name(),
-                    other_number=kept.number,
-                ),
+                email=parsed.email,
+                other_line=kept.line,
+                other_name=kept.name(),
+                other_number=kept.number,
             )
         )
     # Popping while merging keeps the peak near one copy of the data, not two.
@@ -122,7 +117,6 @@ def _columns(table: Table, mapping: Mapping) -> tuple[Column, ...]:
     if not any(c.spec.property == "email" for c in columns):
         raise InputError(
             table.info.path,
-            "no e-mail column (expected e.g. E-Mail or Email)",
             reason="no_email_column",
         )
     return columns
@@ -246,14 +240,14 @@ def _check_customers(
                     seen[key] = (kept_line << 32) | first
                 continue
             reviews.append(
-                RowError(
+                RowError.of(
                     line,
                     email_column,
-                    f"same e-mail {email} as line {kept_line} but a different first name: "
-                    f"probably a shared (family) mailbox. Not imported; give this person an "
-                    f"own e-mail address in the booking system or enter the contact by hand.",
                     "shared_mailbox",
-                    params(email=email, other_line=kept_line, other_name="", other_number=""),
+                    email=email,
+                    other_line=kept_line,
+                    other_name="",
+                    other_number="",
                 )
             )
     return CustomerBatch(

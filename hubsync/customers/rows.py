@@ -66,10 +66,6 @@ class ParsedRow:
     def name(self) -> str:
         return " ".join(filter(None, (self.props.get("firstname"), self.props.get("lastname"))))
 
-    def who(self) -> str:
-        number = f", customer number {self.number}" if self.number else ""
-        return f"line {self.line} ({self.name() or 'no name'}{number})"
-
 
 def clean(cell: str) -> str:
     """Trim all whitespace (NBSP too); Windows line breaks inside a cell become "\\n"."""
@@ -95,8 +91,8 @@ class RowParser:
         self.email_column: str | None = None
         self.dropped: set[str] = set()  # properties left out after a warning: not blank
 
-    def warn(self, column: str | None, message: str, code: str, values: Params = ()) -> None:
-        self.warnings.append(RowWarning(self.row.line, column, message, code, values))
+    def warn(self, column: str | None, code: str, values: Params = ()) -> None:
+        self.warnings.append(RowWarning.of(self.row.line, column, code, values))
 
     def parse(self, columns: tuple[Column, ...]) -> ParsedRow | None:
         cells = {c.index: clean(self.row.cells[c.index]) for c in columns}
@@ -136,23 +132,11 @@ class RowParser:
             props.setdefault(prop, " ".join(parts))
         self.check_text(columns, cells)
         if self.row.extra:
-            self.warn(
-                None,
-                f"more cells than the header has columns; ignored: {', '.join(self.row.extra)}",
-                "extra_cells",
-                params(cells=", ".join(self.row.extra)),
-            )
+            self.warn(None, "extra_cells", params(cells=", ".join(self.row.extra)))
         self.email_column = (email_cell or email_columns[0]).name
         if email is None:
             if email_cell is None:
-                self.errors.append(
-                    RowError(
-                        self.row.line,
-                        self.email_column,
-                        "no e-mail address: enter the customer's e-mail in the booking system",
-                        "email_missing",
-                    )
-                )
+                self.errors.append(RowError.of(self.row.line, self.email_column, "email_missing"))
             return None
         blank = {p for p in mentioned if p not in props} - self.dropped
         return ParsedRow(
@@ -171,35 +155,21 @@ class RowParser:
         """The key address and further valid ones, or (None, []) after recording the error."""
         valid, problems = check_emails(value)
         if not valid:
-            hint = ": enter the customer's real e-mail address in the booking system"
-            if problems and all(p.code == "email_placeholder" for p in problems):
-                message = f"{value!r} is a placeholder, not an e-mail address"
-                error = RowError(
-                    self.row.line, column, message + hint, "email_placeholder", params(value=value)
+            placeholder = problems and all(p.code == "email_placeholder" for p in problems)
+            self.errors.append(
+                RowError.of(
+                    self.row.line,
+                    column,
+                    "email_placeholder" if placeholder else "email_invalid",
+                    value=value,
                 )
-            else:
-                message = f"invalid e-mail address {value!r}"
-                error = RowError(
-                    self.row.line, column, message + hint, "email_invalid", params(value=value)
-                )
-            self.errors.append(error)
+            )
             return None, []
         if len(valid) > 1:
             others = ", ".join(valid[1:])
-            self.warn(
-                column,
-                f"several e-mail addresses: {valid[0]} is the contact's key, "
-                f"{others} kept as additional e-mail",
-                "email_additional",
-                params(key=valid[0], others=others),
-            )
+            self.warn(column, "email_additional", params(key=valid[0], others=others))
         for problem in problems:
-            self.warn(
-                column,
-                f"ignored part of the e-mail cell: {problem}",
-                "email_part_ignored",
-                problem.params(),
-            )
+            self.warn(column, "email_part_ignored", problem.params())
         return valid[0], valid[1:]
 
     def convert(self, column: Column, value: str, country: str) -> str | None:
@@ -214,12 +184,7 @@ class RowParser:
             if kind == "zip":
                 zip_code, padded = normalize_zip(value, country)
                 if padded:
-                    self.warn(
-                        column.name,
-                        f"postal code {value!r} had lost its leading zero: imported as {zip_code}",
-                        "zip_padded",
-                        params(value=value, zip=zip_code),
-                    )
+                    self.warn(column.name, "zip_padded", params(value=value, zip=zip_code))
                 return zip_code
             if kind == "number":
                 return format_decimal(parse_decimal(value))
@@ -231,17 +196,16 @@ class RowParser:
             if kind == "email":
                 valid, _ = check_emails(value)
                 if not valid:
-                    message = f"invalid e-mail address {value!r}"
-                    raise FormatError("email_unusable", message, value)
+                    raise FormatError("email_unusable", value=value)
                 return ";".join(valid)
         except ValueError as exc:
             self.dropped.add(column.spec.property)
-            self.warn(
-                column.name,
-                f"{exc}; left out, the rest of the contact is imported",
-                _INVALID_CODE.get(kind, "value_invalid"),
-                exc.params() if isinstance(exc, FormatError) else (),
-            )
+            if isinstance(exc, FormatError):
+                self.warn(column.name, _INVALID_CODE.get(kind, "value_invalid"), exc.params())
+            else:  # a ValueError formats did not name (none is known): its own words
+                text = f"{exc}; left out, the rest of the contact is imported"
+                code = _INVALID_CODE.get(kind, "value_invalid")
+                self.warnings.append(RowWarning(self.row.line, column.name, text, code))
             return None
         return value
 
@@ -251,10 +215,7 @@ class RowParser:
             names = [self.header[i] for i in self.row.repaired]
             values = ", ".join(f"{self.header[i]} {self.row.cells[i]!r}" for i in self.row.repaired)
             self.warn(
-                names[0] if len(names) == 1 else None,
-                f"garbled umlauts repaired ({values}); please check the spelling",
-                "mojibake_repaired",
-                params(values=values),
+                names[0] if len(names) == 1 else None, "mojibake_repaired", params(values=values)
             )
         lossy = [
             c
@@ -264,9 +225,5 @@ class RowParser:
         if lossy:
             values = ", ".join(f"{c.name} {cells[c.index]!r}" for c in lossy)
             self.warn(
-                lossy[0].name if len(lossy) == 1 else None,
-                f"letters lost in the export ({values}): the file's code page cannot write "
-                f"them. Imported as is; export as UTF-8 or correct the name in HubSpot",
-                "lossy_export",
-                params(values=values),
+                lossy[0].name if len(lossy) == 1 else None, "lossy_export", params(values=values)
             )

@@ -63,8 +63,6 @@ def classify(path: Path, mapping: Mapping) -> Classified:
             table,
             InputError(
                 path.name,
-                "neither a customer export (needs an e-mail column) nor a booking export "
-                f"(needs document number, date and amount columns); header was: {header}",
                 line=table.info.header_line,
                 reason="unknown_kind",
                 params=(("reason_header", header),),
@@ -77,7 +75,6 @@ def classify(path: Path, mapping: Mapping) -> Classified:
             table,
             InputError(
                 path.name,
-                "customer export without an e-mail column",
                 line=table.info.header_line,
                 reason="no_email_column",
             ),

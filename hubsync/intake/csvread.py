@@ -213,7 +213,6 @@ class Table:
             except csv.Error as exc:
                 raise InputError(
                     path,
-                    f"CSV error: {exc}",
                     line=line + 1,
                     reason="csv_error",
                     params=params(reason_detail=exc),
@@ -222,7 +221,6 @@ class Table:
                 # Decoding runs ahead of the csv reader in 8 KiB blocks: no reliable line here.
                 raise InputError(
                     path,
-                    f"undecodable bytes ({exc.reason})",
                     reason="undecodable",
                     params=params(reason_detail=exc.reason),
                 ) from exc
@@ -295,7 +293,7 @@ def open_table(
         try:
             encoding = sniff_encoding(sample, iter(lambda: raw.read(_CHUNK), b""))
         except ValueError as exc:
-            raise InputError(name, str(exc), reason="binary_file") from exc
+            raise InputError(name, reason="binary_file") from exc
     lines: list[str] = []
     too_long = False
     with open(path, encoding=encoding, errors=_errors(encoding), newline="") as handle:
@@ -310,23 +308,19 @@ def open_table(
         except UnicodeDecodeError as exc:  # only if the file changed since sniffing
             raise InputError(
                 name,
-                f"undecodable bytes ({exc.reason})",
                 reason="undecodable",
                 params=params(reason_detail=exc.reason),
             ) from exc
     if not too_long and not "".join(lines).strip():
-        raise InputError(name, "file is empty", reason="file_empty")
+        raise InputError(name, reason="file_empty")
     try:
         found = _find_header(lines, known, min_hits)
     except csv.Error as exc:
-        raise InputError(
-            name, f"CSV error: {exc}", reason="csv_error", params=params(reason_detail=exc)
-        ) from exc
+        raise InputError(name, reason="csv_error", params=params(reason_detail=exc)) from exc
     if found is None:
         examples = ", ".join(sorted(known)[:6])
         raise InputError(
             name,
-            f"no known column names in the first {max_preamble} lines; expected e.g. {examples}",
             reason="no_header",
             params=params(reason_lines=max_preamble, reason_examples=examples),
         )

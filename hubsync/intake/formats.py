@@ -1,8 +1,8 @@
 """Value parsers for German export data: dates, amounts, hours, e-mails, phones, PLZ, yes/no.
 
 Each function is pure and either returns the normalized value or raises `FormatError` (a
-ValueError) with a short English reason that row reports can show as is, plus a stable
-`code` under which `messages` translates it.
+ValueError) with a stable `code`; the catalogue says that reason in English (`str()`) and
+in German.
 """
 
 from __future__ import annotations
@@ -15,18 +15,24 @@ from decimal import Decimal, InvalidOperation
 import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
+from hubsync.catalogue.reasons import reason_text
+
 
 class FormatError(ValueError):
-    """A value that cannot be used: `str()` is the English reason, `code` names it stably.
+    """A value that cannot be used: `code` names the reason, `str()` is its English text.
 
-    `value` is the text the reason quotes, `detail` a library's own explanation, if any.
+    `value` is the text the reason quotes, `detail` a library's own explanation, if any;
+    the texts are the catalogue's (`hubsync.catalogue.reasons`), rendered when asked for.
     """
 
-    def __init__(self, code: str, message: str, value: str = "", detail: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, code: str, *, value: str = "", detail: str = "") -> None:
+        super().__init__(code)
         self.code = code
         self.value = value
         self.detail = detail
+
+    def __str__(self) -> str:
+        return reason_text(self.code, (("value", self.value), ("detail", self.detail)))
 
     def params(self) -> tuple[tuple[str, str], ...]:
         """The reason as row-message params: `reason` (the code), `reason_value`/`_detail`."""
@@ -46,7 +52,7 @@ def parse_date(text: str, today: date, *, years_ahead: int = 0) -> date:
     """
     value = text.strip()
     if not value:
-        raise FormatError("date_empty", "empty date")
+        raise FormatError("date_empty")
     if match := _DMY.fullmatch(value):
         day, month, year = int(match[1]), int(match[2]), int(match[3])
         if len(match[3]) == 2:
@@ -55,15 +61,15 @@ def parse_date(text: str, today: date, *, years_ahead: int = 0) -> date:
     elif match := _ISO.fullmatch(value):
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
-        raise FormatError("date_format", f"not a date (expected dd.mm.yyyy): {value!r}", value)
+        raise FormatError("date_format", value=value)
     if match[4] is not None and (
         int(match[4]) > 23 or int(match[5]) > 59 or int(match[6] or 0) > 59
     ):
-        raise FormatError("time_impossible", f"impossible time: {value!r}", value)
+        raise FormatError("time_impossible", value=value)
     try:
         return date(year, month, day)
     except ValueError:
-        raise FormatError("date_impossible", f"impossible date: {value!r}", value) from None
+        raise FormatError("date_impossible", value=value) from None
 
 
 def format_date(value: date) -> str:
@@ -88,7 +94,7 @@ def parse_decimal(text: str) -> Decimal:
     """
     value = _SPACES.sub("", _CURRENCY.sub("", text)).replace("\u2212", "-")
     if not value:
-        raise FormatError("number_empty", "empty number")
+        raise FormatError("number_empty")
     sign = ""
     if value[0] in "+-":
         sign, value = value[0], value[1:]
@@ -116,13 +122,13 @@ def parse_decimal(text: str) -> Decimal:
 
 
 def _not_a_number(text: str) -> FormatError:
-    return FormatError("number_format", f"not a number: {text.strip()!r}", text.strip())
+    return FormatError("number_format", value=text.strip())
 
 
 def format_decimal(value: Decimal) -> str:
     """Return a plain decimal string without exponent or trailing zeros ("72", "1234.56")."""
     if not value.is_finite():
-        raise FormatError("number_infinite", f"not a finite number: {value}", str(value))
+        raise FormatError("number_infinite", value=str(value))
     if value == 0:
         return "0"
     # Not normalize(): it rounds to the context precision of 28 digits.
@@ -153,7 +159,7 @@ def parse_hours(text: str) -> Decimal:
     """
     value = text.strip()
     if not value:
-        raise FormatError("duration_empty", "empty duration")
+        raise FormatError("duration_empty")
     if minutes := _MINUTES_SUFFIX.search(value):
         return _trimmed(parse_decimal(value[: minutes.start()]) / 60)
     value = _HOURS_SUFFIX.sub("", value)
@@ -163,9 +169,7 @@ def parse_hours(text: str) -> Decimal:
     try:
         return parse_decimal(value)
     except ValueError:
-        raise FormatError(
-            "duration_format", f"not a duration: {text.strip()!r}", text.strip()
-        ) from None
+        raise FormatError("duration_format", value=text.strip()) from None
 
 
 _PLACEHOLDER_VALUES = frozenset(
@@ -202,10 +206,9 @@ def _check_email(address: str) -> FormatError | None:
         or local in _PLACEHOLDER_LOCALS
         or (local and set(local) <= {"x", "-", "."})
     ):
-        message = f"{address!r}: placeholder, not an e-mail address"
-        return FormatError("email_placeholder", message, address)
+        return FormatError("email_placeholder", value=address)
     if "@" not in address:
-        return FormatError("email_not_address", f"{address!r}: not an e-mail address", address)
+        return FormatError("email_not_address", value=address)
     if (
         len(address) <= 254
         and len(local) <= 64
@@ -216,11 +219,9 @@ def _check_email(address: str) -> FormatError | None:
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        message = f"{address!r}: invalid e-mail address ({exc})"
-        return FormatError("email_invalid", message, address, str(exc))
+        return FormatError("email_invalid", value=address, detail=str(exc))
     if not _TLD.fullmatch(domain.rsplit(".", 1)[-1]):
-        message = f"{address!r}: invalid e-mail address (no top-level domain of letters)"
-        return FormatError("email_no_tld", message, address)
+        return FormatError("email_no_tld", value=address)
     return None
 
 
@@ -266,16 +267,16 @@ def normalize_phone(text: str, region: str = "DE") -> str:
     """
     value = text.strip()
     if not value:
-        raise FormatError("phone_empty", "empty phone number")
+        raise FormatError("phone_empty")
     # "(0)" is the trunk zero, dialled only nationally; words would become keypad digits.
     cleaned = _TRUNK_ZERO.sub(" ", _WORDS_IN_PARENS.sub(" ", value))
     cleaned = _LETTERS.sub(" ", cleaned)
     try:
         number = phonenumbers.parse(cleaned, region)
     except phonenumbers.NumberParseException:
-        raise FormatError("phone_format", f"not a phone number: {value!r}", value) from None
+        raise FormatError("phone_format", value=value) from None
     if not phonenumbers.is_valid_number(number):
-        raise FormatError("phone_invalid", f"invalid phone number: {value!r}", value)
+        raise FormatError("phone_invalid", value=value)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -297,17 +298,15 @@ def normalize_zip(text: str, country: str) -> tuple[str, bool]:
     if re.fullmatch(r"\d+\.0", value):  # Excel turned the column into numbers
         value = value[:-2]
     if not value:
-        raise FormatError("zip_empty", "empty postal code")
+        raise FormatError("zip_empty")
     land = country.strip().lower()
     if land in _GERMANY:
         if re.fullmatch(r"\d{4}", value):
             return "0" + value, True
         if not re.fullmatch(r"\d{5}", value):
-            raise FormatError(
-                "zip_german", f"German postal code needs 5 digits: {text.strip()!r}", text.strip()
-            )
+            raise FormatError("zip_german", value=text.strip())
     elif land in _FOUR_DIGIT_COUNTRIES and not re.fullmatch(r"\d{4}", value):
-        raise FormatError("zip_four", f"postal code needs 4 digits: {text.strip()!r}", text.strip())
+        raise FormatError("zip_four", value=text.strip())
     return value, False
 
 
@@ -324,4 +323,4 @@ def parse_bool(text: str) -> bool | None:
         return True
     if value in _FALSE:
         return False
-    raise FormatError("bool_format", f"not yes/no: {text.strip()!r}", text.strip())
+    raise FormatError("bool_format", value=text.strip())

@@ -1,20 +1,21 @@
-"""Render a run summary (or a missing-export alert) as a mail: subject, text, HTML, attachments.
+"""Render a run summary as a mail: subject, text, HTML, attachments, in the run's language.
 
 Pure functions: nothing here reads files or the clock, so every mail can be tested as a value.
-Every value that ends up in the HTML is escaped, because cell contents come from untrusted CSV.
+The words are the catalogue's (`catalogue.mail`); `mail_layout` writes the text and HTML parts.
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from hubsync import __version__
+from hubsync.catalogue.mail import MAIL
+from hubsync.catalogue.rows import ONE_COLUMN, WHOLE_ROW
+from hubsync.catalogue.text import Lang, render
 from hubsync.records import RowError
-from hubsync.report.mail_texts import Lang
+from hubsync.report.mail_layout import Block, Report, Section, as_html, as_text
 from hubsync.report.messages import describe, label
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
@@ -31,36 +32,6 @@ class Mail:
     attachments: tuple[Path, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Block:
-    """A small table of rows (line, column, reason) under a title, cut after `max_rows`."""
-
-    title: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]  # table cells for the HTML part
-    lines: tuple[str, ...]  # the same rows as sentences for the text part
-    more: str
-
-
-@dataclass(frozen=True)
-class _Section:
-    title: str
-    lines: tuple[str, ...] = ()
-    blocks: tuple[_Block, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Report:
-    """The content shared by the text and the HTML part."""
-
-    intro: tuple[str, ...]
-    files_title: str
-    header: tuple[str, ...]  # file table column titles
-    files: tuple[tuple[str, ...], ...]  # one tuple of cells per file
-    sections: tuple[_Section, ...]
-    footer: str
-
-
 def render_summary(
     summary: RunSummary, *, language: str = "de", data_dir: Path, max_rows: int = 20
 ) -> Mail:
@@ -68,8 +39,8 @@ def render_summary(
 
     Raises ValueError for an unsupported language.
     """
-    t = Lang(language)
-    report = _Report(
+    t = Lang(language, MAIL)
+    report = Report(
         intro=_intro(summary, t),
         files_title=t("files"),
         header=(t("col_file"), t("col_outcome"), t("col_rows"), t("contacts"), t("deals"))
@@ -94,23 +65,7 @@ def render_summary(
         if f.report is not None and f.report.endswith(_ATTACHED_SUFFIXES)
     )
     subject = _subject(summary, t)
-    return Mail(subject, _text(report), _html(subject, report, t.code), attachments)
-
-
-def render_missing_export(hours: int, last_seen: datetime | None, *, language: str = "de") -> Mail:
-    """Render the alert sent when no new export arrived for `hours` (`last_seen`: last file)."""
-    t = Lang(language)
-    seen = t("missing_seen", hours, when=t.when(last_seen)) if last_seen else t("missing_never")
-    report = _Report(
-        intro=(seen,),
-        files_title="",
-        header=(),
-        files=(),
-        sections=(_Section(t("sec_todo"), (t("todo_missing"),)),),
-        footer=f"hubsync {__version__}",
-    )
-    subject = "hubsync: " + t("missing_subject", hours)
-    return Mail(subject, _text(report), _html(subject, report, t.code))
+    return Mail(subject, as_text(report), as_html(subject, report, t.code), attachments)
 
 
 def _subject(summary: RunSummary, t: Lang) -> str:
@@ -189,7 +144,7 @@ def _counts(t: Lang, **counts: int) -> str:
     return ", ".join(f"{t.num(n)} {t(key)}" for key, n in counts.items())
 
 
-def _sections(summary: RunSummary, t: Lang, max_rows: int) -> tuple[_Section, ...]:
+def _sections(summary: RunSummary, t: Lang, max_rows: int) -> tuple[Section, ...]:
     files = summary.files
     rejected = tuple(_block(_block_title(f, t), f.errors, t, max_rows) for f in files if f.errors)
     reviews = tuple(_block(f.name, f.reviews, t, max_rows) for f in files if f.reviews)
@@ -210,14 +165,14 @@ def _sections(summary: RunSummary, t: Lang, max_rows: int) -> tuple[_Section, ..
     if summary.mail_error is not None:
         events.append(t("mail_error", e=summary.mail_error))
     candidates = (
-        _Section(t("sec_rejected"), blocks=rejected),
-        _Section(t("sec_reviews"), blocks=reviews),
-        _Section(t("sec_warnings"), warnings),
-        _Section(t("sec_unmapped"), unmapped),
-        _Section(t("sec_events"), tuple(events)),
+        Section(t("sec_rejected"), blocks=rejected),
+        Section(t("sec_reviews"), blocks=reviews),
+        Section(t("sec_warnings"), warnings),
+        Section(t("sec_unmapped"), unmapped),
+        Section(t("sec_events"), tuple(events)),
     )
     shown = tuple(s for s in candidates if s.lines or s.blocks)
-    return (*shown, _Section(t("sec_todo"), _todo(summary, t)))
+    return (*shown, Section(t("sec_todo"), _todo(summary, t)))
 
 
 def _block_title(f: FileOutcome, t: Lang) -> str:
@@ -235,21 +190,22 @@ def _by_code(f: FileOutcome, t: Lang) -> str:
     return _by_reason(Counter(w.code for w in f.warnings), t)
 
 
-def _block(title: str, errors: tuple[RowError, ...], t: Lang, max_rows: int) -> _Block:
+def _block(title: str, errors: tuple[RowError, ...], t: Lang, max_rows: int) -> Block:
     shown = [(e, describe(e, t.code)) for e in errors[:max_rows]]
     rows = tuple(
         (t.num(e.line), e.column if e.column is not None else t("whole_row"), reason)
         for e, reason in shown
     )
-    lines = tuple(
-        t("row_whole", line=t.num(e.line), reason=reason)
-        if e.column is None
-        else t("row_column", line=t.num(e.line), column=e.column, reason=reason)
-        for e, reason in shown
-    )
+    lines = tuple(_place(e, reason, t) for e, reason in shown)
     more = t("more", len(errors) - max_rows) if len(errors) > max_rows else ""
     header = (t("col_line"), t("col_column"), t("col_reason"))
-    return _Block(title, header, rows, lines, more)
+    return Block(title, header, rows, lines, more)
+
+
+def _place(e: RowError, reason: str, t: Lang) -> str:
+    """ "Zeile 3, Spalte „PLZ“: …" (the line written even when 0: a whole file)."""
+    values = {"line": t.num(e.line), "column": e.column, "text": reason}
+    return render((WHOLE_ROW if e.column is None else ONE_COLUMN).get(t.code), values)
 
 
 def _todo(summary: RunSummary, t: Lang) -> tuple[str, ...]:
@@ -268,60 +224,3 @@ def _todo(summary: RunSummary, t: Lang) -> tuple[str, ...]:
         "todo_dry": summary.dry_run,
     }
     return tuple(t(key) for key, on in wanted.items() if on) or (t("todo_none"),)
-
-
-def _text(report: _Report) -> str:
-    out = [*report.intro, ""] if report.intro else []
-    if report.files:
-        head = report.header
-        out.extend([report.files_title, "-" * len(report.files_title)])
-        for cells in report.files:
-            extra = [f"{h}: {c}" for h, c in zip(head[2:], cells[2:], strict=True) if c]
-            out.append(" · ".join([f"- {cells[0]}: {cells[1]}", *extra]))
-        out.append("")
-    for section in report.sections:
-        out.extend([section.title, "-" * len(section.title)])
-        out.extend(f"- {line}" for line in section.lines)
-        for block in section.blocks:
-            out.append(f"{block.title}:")
-            out.extend(f"  {line}" for line in block.lines)
-            if block.more:
-                out.append(f"  {block.more}")
-        out.append("")
-    out.extend(["--", report.footer])
-    return "\n".join(out) + "\n"
-
-
-def _html(subject: str, report: _Report, language: str) -> str:
-    e = html.escape
-    out = [
-        f'<!DOCTYPE html>\n<html lang="{e(language)}"><head><meta charset="utf-8">',
-        f"<title>{e(subject)}</title></head>",
-        '<body style="font-family: sans-serif; font-size: 14px;">',
-    ]
-    out.extend(f"<p><strong>{e(line)}</strong></p>" for line in report.intro)
-    if report.files:
-        out.append(f"<h3>{e(report.files_title)}</h3>")
-        out.append(_table(report.header, report.files))
-    for section in report.sections:
-        out.append(f"<h3>{e(section.title)}</h3>")
-        if section.lines:
-            out.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in section.lines) + "</ul>")
-        for block in section.blocks:
-            out.append(f"<p>{e(block.title)}</p>")
-            out.append(_table(block.header, block.rows))
-            if block.more:
-                out.append(f"<p>{e(block.more)}</p>")
-    out.append(f'<hr><p style="color: #666; font-size: 12px;">{e(report.footer)}</p>')
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
-
-
-def _table(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> str:
-    e = html.escape
-    cell = 'style="border: 1px solid #ccc; padding: 2px 6px; text-align: left;"'
-    out = ['<table style="border-collapse: collapse;">']
-    out.append("<tr>" + "".join(f"<th {cell}>{e(h)}</th>" for h in header) + "</tr>")
-    out.extend("<tr>" + "".join(f"<td {cell}>{e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    out.append("</table>")
-    return "\n".join(out)

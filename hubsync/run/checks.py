@@ -1,4 +1,8 @@
-"""`hubsync check`: a checklist with a verdict per line, for the admin setting things up."""
+"""`hubsync check`: a checklist with a verdict per line, for the admin setting things up.
+
+Written in HUBSYNC_LANGUAGE; the verdicts `[ok  ]`, `[FAIL]`, `[skip]` are the same in
+every language, so a script can look for them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from hubsync.catalogue.console import CONSOLE
+from hubsync.catalogue.text import Lang
 from hubsync.config import Settings, require_for_run
 from hubsync.errors import AuthError, ConfigError, HubsyncError
 
@@ -26,12 +32,12 @@ def _writable(folder: Path) -> str | None:
     return None
 
 
-def _try(action: Callable[[], str | None]) -> tuple[bool, str]:
+def _try(action: Callable[[], str | None], t: Lang) -> tuple[bool, str]:
     try:
         return True, action() or ""
     except AuthError as exc:
         scopes = ", ".join(exc.missing_scopes)
-        hint = f" (missing scopes: {scopes})" if scopes else ""
+        hint = t("c_scopes", scopes=scopes) if scopes else ""
         return False, f"{exc}{hint}"
     except ConfigError as exc:
         return False, "\n       ".join(exc.problems)
@@ -39,47 +45,48 @@ def _try(action: Callable[[], str | None]) -> tuple[bool, str]:
         return False, str(exc)
 
 
-def run_checks(settings: Settings | None, problems: list[str]) -> tuple[list[str], bool]:
-    """Every check's line and whether all passed (skipped checks do not fail)."""
+def run_checks(
+    settings: Settings | None, problems: list[str], *, language: str | None = None
+) -> tuple[list[str], bool]:
+    """Every check's line and whether all passed (skipped checks do not fail).
+
+    Written in `language`, by default the settings' (German when they could not be read).
+    """
+    t = Lang(language or (settings.language if settings else "de"), CONSOLE)
     lines: list[str] = []
     if settings is None:
-        lines.append(_line(FAIL, "configuration", "; ".join(problems)))
+        lines.append(_line(FAIL, t("c_configuration"), "; ".join(problems)))
         return lines, False
-    ok, detail = _try(lambda: require_for_run(settings))
+    ok, detail = _try(lambda: require_for_run(settings), t)
     if ok and not settings.contact_category:
-        ok, detail = False, "HUBSYNC_CONTACT_CATEGORY is not set (the facility of every contact)"
-    lines.append(_line(OK if ok else FAIL, "configuration", detail or "complete"))
+        ok, detail = False, t("c_no_category")
+    lines.append(_line(OK if ok else FAIL, t("c_configuration"), detail or t("c_complete")))
     all_ok = ok
     for name in ("inbox", "processed", "errorprocessed"):
         problem = _writable(settings.data_dir / name)
-        lines.append(
-            _line(OK if problem is None else FAIL, f"folder {name}/ writable", problem or "")
-        )
+        verdict = OK if problem is None else FAIL
+        lines.append(_line(verdict, t("c_folder", name=name), problem or ""))
         all_ok = all_ok and problem is None
     if settings.hubspot_token:
-        all_ok = _hubspot_checks(settings, lines) and all_ok
+        all_ok = _hubspot_checks(settings, lines, t) and all_ok
     else:
-        lines.append(_line(FAIL, "HubSpot token", "HUBSPOT_ACCESS_TOKEN is not set"))
+        lines.append(_line(FAIL, t("c_token"), t("c_no_token")))
         all_ok = False
-    all_ok = _mail_check(settings, lines) and all_ok
-    all_ok = _fetch_check(settings, lines) and all_ok
-    lines.append(
-        "All checks passed." if all_ok else "Some checks failed: fix the lines marked FAIL."
-    )
+    all_ok = _mail_check(settings, lines, t) and all_ok
+    all_ok = _fetch_check(settings, lines, t) and all_ok
+    lines.append(t("c_all_ok") if all_ok else t("c_some_failed"))
     return lines, all_ok
 
 
-def _hubspot_checks(settings: Settings, lines: list[str]) -> bool:
+def _hubspot_checks(settings: Settings, lines: list[str], t: Lang) -> bool:
     from hubsync.mapping.load import load_mapping
     from hubsync.portal.schema import check_schema, read_schema
     from hubsync.run.services import open_client, portal_options
 
     with open_client(settings) as client:
         assert client is not None
-        ok, detail = _try(
-            lambda: f"{len(client.properties('contacts'))} contact properties readable"
-        )
-        lines.append(_line(OK if ok else FAIL, "HubSpot token accepted", detail))
+        ok, detail = _try(lambda: t("c_readable", n=len(client.properties("contacts"))), t)
+        lines.append(_line(OK if ok else FAIL, t("c_token_ok"), detail))
         if not ok:
             return False
 
@@ -91,39 +98,43 @@ def _hubspot_checks(settings: Settings, lines: list[str]) -> bool:
                 facilities=[settings.contact_category] if settings.contact_category else [],
             )
             assert target is not None  # deals are checked: the pipeline was resolved
-            return (
-                f"properties present, keys {settings.customer_number_property!r} and "
-                f"{settings.invoice_number_property!r} unique, pipeline "
-                f"{settings.deal_pipeline!r} ({target.pipeline}) with stages "
-                f"{settings.deal_stage!r} ({target.stage}) / "
-                f"{settings.deal_cancelled_stage!r} ({target.cancelled_stage})"
+            return t(
+                "c_schema_ok",
+                contact_key=settings.customer_number_property,
+                deal_key=settings.invoice_number_property,
+                pipeline=settings.deal_pipeline,
+                pipeline_id=target.pipeline,
+                stage=settings.deal_stage,
+                stage_id=target.stage,
+                cancelled=settings.deal_cancelled_stage,
+                cancelled_id=target.cancelled_stage,
             )
 
-        ok, detail = _try(schema)
-        lines.append(_line(OK if ok else FAIL, "HubSpot properties and pipeline", detail))
+        ok, detail = _try(schema, t)
+        lines.append(_line(OK if ok else FAIL, t("c_schema"), detail))
         return ok
 
 
-def _mail_check(settings: Settings, lines: list[str]) -> bool:
+def _mail_check(settings: Settings, lines: list[str], t: Lang) -> bool:
     if not settings.mail_configured:
-        lines.append(_line(SKIP, "SMTP", "SMTP_HOST/MAIL_TO not set: no summary mails"))
+        lines.append(_line(SKIP, "SMTP", t("c_no_mail")))
         return True
     from hubsync.report.smtp import check_smtp
     from hubsync.run.services import smtp_settings
 
-    ok, detail = _try(lambda: check_smtp(smtp_settings(settings)))
-    target = f"SMTP login {settings.smtp_host}:{settings.smtp_port}"
+    ok, detail = _try(lambda: check_smtp(smtp_settings(settings)), t)
+    target = t("c_smtp", host=settings.smtp_host, port=settings.smtp_port)
     lines.append(_line(OK if ok else FAIL, target, detail))
     return ok
 
 
-def _fetch_check(settings: Settings, lines: list[str]) -> bool:
+def _fetch_check(settings: Settings, lines: list[str], t: Lang) -> bool:
     if not settings.fetch_url:
-        lines.append(_line(SKIP, "FTP/SFTP pickup", "HUBSYNC_FETCH_URL not set"))
+        lines.append(_line(SKIP, t("c_pickup"), t("c_no_fetch")))
         return True
     from hubsync.inbox.fetch.pickup import check_login
     from hubsync.run.services import fetch_settings
 
-    ok, detail = _try(lambda: check_login(fetch_settings(settings)))
-    lines.append(_line(OK if ok else FAIL, "FTP/SFTP login", detail))
+    ok, detail = _try(lambda: check_login(fetch_settings(settings)), t)
+    lines.append(_line(OK if ok else FAIL, t("c_fetch"), detail))
     return ok

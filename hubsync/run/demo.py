@@ -15,6 +15,8 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
+from hubsync.catalogue.console import CONSOLE
+from hubsync.catalogue.text import Lang
 from hubsync.config import Language, Settings
 from hubsync.emulator import Emulator
 from hubsync.mapping.load import load_mapping
@@ -51,19 +53,18 @@ def drop_samples(inbox: Path, *, age_seconds: int = 3600) -> list[Path]:
     return copied
 
 
-def _holdings(emulator: Emulator, echo: Callable[[str], None]) -> None:
+def _holdings(emulator: Emulator, echo: Callable[[str], None], t: Lang) -> None:
     store = emulator.store
     contacts = list(store.contacts.values())
     deals = list(store.deals.values())
-    echo(
-        f"HubSpot now holds {len(contacts)} contacts, {len(deals)} deals, "
-        f"{len(store.associations)} deal–contact associations."
-    )
-    echo("Top contacts by booking volume:")
+    associations = len(store.associations)
+    echo(t("d_holds", contacts=len(contacts), deals=len(deals), associations=associations))
+    echo(t("d_top"))
     ranked = sorted(contacts, key=lambda c: float(c.get("buchungsumsatz_eur") or 0), reverse=True)[
         :8
     ]
-    echo(f"  {'email':36} {'bookings':>8} {'365d':>5} {'€':>9} {'hours':>6}  last")
+    bookings, hours, last = t("d_head_bookings"), t("d_head_hours"), t("d_head_last")
+    echo(f"  {'email':36} {bookings:>8} {'365d':>5} {'€':>9} {hours:>6}  {last}")
     for c in ranked:
         echo(
             f"  {c.get('email') or '':36} {c.get('anzahl_buchungen') or '0':>8} "
@@ -73,13 +74,14 @@ def _holdings(emulator: Emulator, echo: Callable[[str], None]) -> None:
         )
     cancelled = [d for d in deals if d.get("dealstage") == "closedlost"]
     numbers = sorted(d.get("rechnungsnummer") or "" for d in cancelled)
-    echo(f"Cancelled deals (storno): {', '.join(numbers)}")
+    echo(t("d_cancelled", numbers=", ".join(numbers)))
 
 
 def run_demo(
     keep: Path | None, *, language: str = "de", echo: Callable[[str], None] = print
 ) -> ExitCode:
-    """Run the demo; returns OK when both runs behaved as designed."""
+    """Run the demo, printing in `language`; returns OK when both runs behaved as designed."""
+    t = Lang(language, CONSOLE)
     data_dir = keep or Path(tempfile.mkdtemp(prefix="hubsync-demo-"))
     with Emulator() as emulator:
         settings = Settings(
@@ -92,37 +94,30 @@ def run_demo(
             retention_days=0,
         )
         mapping = load_mapping(None)
-        echo(f"HubSpot emulator at {emulator.url}; data dir {data_dir}")
+        echo(t("d_emulator", url=emulator.url, data_dir=data_dir))
         with open_client(settings) as client:
             assert client is not None
             done = setup_portal(client, portal_options(settings))
-        echo(f"setup: {len(done)} changes (property group, custom properties, facility option)")
+        echo(t("d_setup", n=len(done)))
         summaries = []
-        for attempt in ("first import", "same files again"):
+        for attempt in (t("d_first"), t("d_again")):
             drop_samples(settings.inbox)
-            echo(f"\n=== hubsync run: {attempt} ===")
+            echo(t("d_run", attempt=attempt))
             with open_client(settings) as client:
                 services = JobServices(Collaborators(client))
                 summary = run_job(settings, mapping, services, RunOptions())
             echo(render_console(summary, max_rows=5, language=language))
-            echo(
-                f"exit code would be {int(summary.exit_code)} "
-                f"({summary.exit_code.name}: rows were rejected as the samples intend)"
-                if summary.exit_code is ExitCode.REJECTED
-                else f"exit code would be {int(summary.exit_code)}"
-            )
+            code, name = int(summary.exit_code), summary.exit_code.name
+            rejected = summary.exit_code is ExitCode.REJECTED
+            echo(t("d_exit_rejected", code=code, name=name) if rejected else t("d_exit", code=code))
             summaries.append(summary)
         echo("")
-        _holdings(emulator, echo)
+        _holdings(emulator, echo, t)
     if keep is None:
         shutil.rmtree(data_dir, ignore_errors=True)
     else:
-        echo(f"files and reports kept in {data_dir}")
+        echo(t("d_kept", data_dir=data_dir))
     first, second = summaries
     ok = first.hubspot_writes > 0 and second.hubspot_writes == 0 and not first.fatal
-    echo(
-        "\nsecond run wrote nothing: unchanged rows cost no writes."
-        if ok
-        else "\nUNEXPECTED: see above."
-    )
+    echo(t("d_ok") if ok else t("d_unexpected"))
     return ExitCode.OK if ok else ExitCode.REJECTED

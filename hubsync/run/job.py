@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from hubsync.catalogue.mail import MAIL
+from hubsync.catalogue.text import Lang
 from hubsync.config import Settings
 from hubsync.errors import MailError
 from hubsync.inbox.folders import Inbox
@@ -113,6 +115,8 @@ def _missing_export(
     mark.touch()
     os.utime(mark, (now.timestamp(), now.timestamp()))
     since = "never" if newest is None else newest.isoformat(timespec="minutes")
-    text = f"no new export for more than {hours} hours (newest: {since})"
-    log.warning(text)
-    return replace(summary, alerts=(*summary.alerts, text))
+    log.warning("no new export for more than %s hours (newest: %s)", hours, since)
+    t = Lang(settings.language, MAIL)  # the alert is read in the mail and on the console
+    shown = t("never") if newest is None else t.when(newest)
+    alert = t("alert_missing", hours, since=shown)
+    return replace(summary, alerts=(*summary.alerts, alert))

@@ -1,24 +1,14 @@
-"""Why formats.py refused a value or the CSV reader a whole file, in German and English.
+"""Why formats refused a value or the CSV reader a whole file, in German and English.
 
-Keyed by `FormatError.code` and `InputError.reason`; `messages.describe` renders these
-inside a row message's `{reason}`.
+Keyed by `FormatError.code` and `InputError.reason`; their English `str()` is rendered
+from here, and a row message's `{reason}` renders the same entry in the run's language.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-
-@dataclass(frozen=True)
-class Text:
-    """One text in both languages."""
-
-    de: str
-    en: str
-
-    def get(self, language: str) -> str:
-        return self.de if language == "de" else self.en
-
+from hubsync.catalogue.text import Text, render
 
 # Why a value (formats.FormatError) or a file (errors.InputError) was refused.
 REASONS: dict[str, Text] = {
@@ -89,3 +79,28 @@ REASONS: dict[str, Text] = {
     ),
     "unreadable": Text("Die Datei ist nicht lesbar", "unreadable"),
 }
+
+# Where in a refused file: after its name.
+_AT_LINE = Text(", Zeile {line}", ", line {line}")
+_AT_COLUMN = Text(", Spalte „{column}“", ", column {column!r}")
+_PREFIX = "reason_"
+
+
+def reason_text(code: str, values: Iterable[tuple[str, str]], language: str = "en") -> str:
+    """The reason `code` rendered with `values` in `language`.
+
+    `values` are named as the template names them (`value`, `detail`) or with a `reason_`
+    prefix, as row messages and `InputError.params` carry them. Raises KeyError for an
+    unknown code or a missing value.
+    """
+    return render(REASONS[code].get(language), {k.removeprefix(_PREFIX): v for k, v in values})
+
+
+def file_place(name: str, line: int | None, column: str | None, language: str = "en") -> str:
+    """A file's name, with the line and column of a problem when known ("a.csv, line 3")."""
+    where = name
+    if line is not None:
+        where += render(_AT_LINE.get(language), {"line": line})
+    if column is not None:
+        where += render(_AT_COLUMN.get(language), {"column": column})
+    return where
