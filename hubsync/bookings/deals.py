@@ -21,7 +21,7 @@ from hubsync.bookings.deal_fields import cancellation_targets, deal_properties
 from hubsync.hubspot import HubSpotClient, HubSpotObject
 from hubsync.mapping.compare import same_value
 from hubsync.mapping.policies import NO_CONSTANTS, Constants
-from hubsync.records import BookingDocument, RowError, params
+from hubsync.records import BookingDocument, RowError
 
 NUMBER = "rechnungsnummer"  # the default deal key (HUBSYNC_INVOICE_NUMBER_PROPERTY)
 OPEN = "hubsync_offen"
@@ -213,12 +213,8 @@ def apply_deals(
             write = by_number.get(failure.key)
             line = write.lines[0] if write else 0
             errors.append(
-                RowError(
-                    line,
-                    None,
-                    f"HubSpot rejected the deal {failure.key}: {failure.message}",
-                    "deal_rejected",
-                    params(number=failure.key, hubspot=failure.message),
+                RowError.of(
+                    line, None, "deal_rejected", number=failure.key, hubspot=failure.message
                 )
             )
     return DealResult(ids, tuple(errors))

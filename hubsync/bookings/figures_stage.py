@@ -18,7 +18,7 @@ from hubsync.bookings.figures import compute_figures, deal_facts_from_properties
 from hubsync.customers.directory import ContactDirectory
 from hubsync.hubspot import HubSpotClient
 from hubsync.mapping.compare import same_value
-from hubsync.records import RowError, params
+from hubsync.records import RowError
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +87,7 @@ def _associate(
         for deal, contact in missing:
             if f"{deal}->{contact}" in failed:
                 errors.append(
-                    RowError(
-                        0,
-                        None,
-                        f"deal {deal} could not be associated with contact {contact}",
-                        "association_failed",
-                        params(deal=deal, contact=contact),
-                    )
+                    RowError.of(0, None, "association_failed", deal=deal, contact=contact)
                 )
             else:
                 deals_of[contact].add(deal)
@@ -127,12 +121,6 @@ def _write(
         if contact not in failed_ids:
             directory.remember(contact, changes)
     return [
-        RowError(
-            0,
-            None,
-            f"figures of contact {failure.key} not written: {failure.message}",
-            "figures_rejected",
-            params(contact=failure.key, hubspot=failure.message),
-        )
+        RowError.of(0, None, "figures_rejected", contact=failure.key, hubspot=failure.message)
         for failure in result.failures
     ]

@@ -20,7 +20,7 @@ from hubsync.bookings.reading import BookingBatch, read_bookings
 from hubsync.customers.directory import ContactDirectory
 from hubsync.hubspot import HubSpotClient
 from hubsync.intake.csvread import Table
-from hubsync.records import RowWarning, params
+from hubsync.records import RowWarning
 from hubsync.report.errors_csv import hide_own_columns
 from hubsync.report.progress import batches
 from hubsync.summary import FileKind, FileOutcome, FileStatus
@@ -53,7 +53,7 @@ def read_booking_file(
     warnings = list(batch.warnings)
     if batch.checksum:
         line = table.info.header_line
-        warnings.append(RowWarning(line, None, batch.checksum, "checksum", batch.checksum_params))
+        warnings.append(RowWarning.of(line, None, "checksum", batch.checksum_params))
     outcome = FileOutcome(
         name=name,
         kind=FileKind.BOOKINGS,
@@ -71,15 +71,9 @@ def _unassigned(plan: DealPlan, resolved: Mapping[str, str]) -> list[RowWarning]
     warnings = []
     for number in sorted(n for n in plan.documents if n not in resolved):
         doc = plan.documents[number]
-        who = doc.customer_number or doc.customer_name or "no customer number or e-mail"
+        customer = doc.customer_number or doc.customer_name or ""
         warnings.append(
-            RowWarning(
-                doc.lines[0],
-                None,
-                f"{number}: no HubSpot contact for {who}; imported as a deal without contact",
-                "unassigned",
-                params(number=number, customer=doc.customer_number or doc.customer_name or ""),
-            )
+            RowWarning.of(doc.lines[0], None, "unassigned", number=number, customer=customer)
         )
     return warnings
 

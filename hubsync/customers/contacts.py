@@ -21,7 +21,7 @@ from hubsync.customers.directory import (
 )
 from hubsync.hubspot import HubSpotClient, RecordFailure
 from hubsync.mapping.columns import Mapping
-from hubsync.records import CustomerRecord, RowError, RowWarning, params
+from hubsync.records import CustomerRecord, RowError, RowWarning
 
 log = logging.getLogger(__name__)
 
@@ -137,13 +137,13 @@ def plan_contacts(
         if contact_id is not None and contact_id in claimed:
             other = claimed[contact_id]
             errors.append(
-                RowError(
+                RowError.of(
                     record.lines[0],
                     None,
-                    f"resolves to the same HubSpot contact ({contact_id}) as line "
-                    f"{other.lines[0]} ({other.email}); check the customer numbers and e-mails",
                     "contact_conflict",
-                    params(contact=contact_id, other_line=other.lines[0], other_email=other.email),
+                    contact=contact_id,
+                    other_line=other.lines[0],
+                    other_email=other.email,
                 )
             )
             continue
@@ -170,12 +170,12 @@ def preview_contacts(plan: ContactPlan, directory: ContactDirectory) -> None:
 
 def _not_written(write: ContactWrite, failure: RecordFailure) -> RowWarning:
     """The contact was written, one value was not: a warning, the rest of the row is in."""
-    return RowWarning(
+    return RowWarning.of(
         write.lines[0],
         None,
-        f"contact {write.email} written without part of it: {failure.message}",
         "contact_partly_written",
-        params(email=write.email, hubspot=failure.message),
+        email=write.email,
+        hubspot=failure.message,
     )
 
 
@@ -185,12 +185,8 @@ def _written_without(failure: RecordFailure) -> bool:
 
 
 def _failure_error(write: ContactWrite, failure: RecordFailure) -> RowError:
-    return RowError(
-        write.lines[0],
-        None,
-        f"HubSpot rejected the contact {write.email}: {failure.message}",
-        "hubspot_rejected",
-        params(email=write.email, hubspot=failure.message),
+    return RowError.of(
+        write.lines[0], None, "hubspot_rejected", email=write.email, hubspot=failure.message
     )
 
 

@@ -31,7 +31,7 @@ class Finisher:
     def bad_file(self, path: Path, kind: FileKind, error: InputError) -> FileOutcome:
         """A file that could not be read at all: `errorprocessed/` with `.errors.txt`."""
         reason = (("reason", error.reason), *error.params) if error.reason else ()
-        rejected = RowError(error.line or 0, error.column, error.message, "file_rejected", reason)
+        rejected = RowError.of(error.line or 0, error.column, "file_rejected", reason)
         outcome = FileOutcome(
             path.name,
             kind,

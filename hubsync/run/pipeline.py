@@ -191,7 +191,7 @@ class Run:
         """Read, plan, apply and finish one file. Raises Transient/ConfigError to stop."""
         table = item.table
         if item.error is not None or table is None:
-            error = item.error or InputError(item.path.name, "unreadable", reason="unreadable")
+            error = item.error or InputError(item.path.name, reason="unreadable")
             return self.finisher.bad_file(item.path, item.kind, error)
         self.collaborators.progress(f"{item.path.name}: reading the file", 0)
         try:
