@@ -197,11 +197,10 @@ def setup(facilities: tuple[str, ...], env_file: Path, verbose: int) -> None:
     """
     from hubsync.mapping.load import load_mapping
     from hubsync.portal.setup import setup_portal
-    from hubsync.run.services import open_client, portal_options
+    from hubsync.run.services import connect, portal_options
 
     settings = _settings(env_file, None, verbose, frozenset({"token"}))
-    with open_client(settings) as client:
-        assert client is not None
+    with connect(settings) as client:
         mapping = load_mapping(settings.mapping_file)
         done = setup_portal(
             client, portal_options(settings), facilities=facilities, mapping=mapping

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from hubsync.errors import ConfigError
 from hubsync.hubspot import HubSpotClient, Pipeline, PropertyDef
@@ -151,6 +152,28 @@ def _deal_problems(schema: PortalSchema, options: PortalOptions) -> tuple[list[s
     ]
     key = schema.deals.get(options.invoice_key)
     return missing, problems + _key_problem("deal", key, "HUBSYNC_INVOICE_NUMBER_PROPERTY")
+
+
+@overload
+def check_schema(
+    schema: PortalSchema,
+    options: PortalOptions,
+    mapping: Mapping,
+    *,
+    facilities: Iterable[str] = (),
+    deals: Literal[True] = True,
+) -> DealTarget: ...
+
+
+@overload
+def check_schema(
+    schema: PortalSchema,
+    options: PortalOptions,
+    mapping: Mapping,
+    *,
+    facilities: Iterable[str] = (),
+    deals: bool,
+) -> DealTarget | None: ...
 
 
 def check_schema(

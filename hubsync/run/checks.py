@@ -81,10 +81,9 @@ def run_checks(
 def _hubspot_checks(settings: Settings, lines: list[str], t: Lang) -> bool:
     from hubsync.mapping.load import load_mapping
     from hubsync.portal.schema import check_schema, read_schema
-    from hubsync.run.services import open_client, portal_options
+    from hubsync.run.services import connect, portal_options
 
-    with open_client(settings) as client:
-        assert client is not None
+    with connect(settings) as client:
         ok, detail = _try(lambda: t("c_readable", n=len(client.properties("contacts"))), t)
         lines.append(_line(OK if ok else FAIL, t("c_token_ok"), detail))
         if not ok:
@@ -97,7 +96,6 @@ def _hubspot_checks(settings: Settings, lines: list[str], t: Lang) -> bool:
                 load_mapping(settings.mapping_file),
                 facilities=[settings.contact_category] if settings.contact_category else [],
             )
-            assert target is not None  # deals are checked: the pipeline was resolved
             return t(
                 "c_schema_ok",
                 contact_key=settings.customer_number_property,

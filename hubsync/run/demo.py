@@ -24,7 +24,7 @@ from hubsync.portal.setup import setup_portal
 from hubsync.report.console import render_console
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import open_client, portal_options
+from hubsync.run.services import connect, open_client, portal_options
 from hubsync.summary import ExitCode
 
 FACILITY = "McArena Schorndorf"
@@ -95,8 +95,7 @@ def run_demo(
         )
         mapping = load_mapping(None)
         echo(t("d_emulator", url=emulator.url, data_dir=data_dir))
-        with open_client(settings) as client:
-            assert client is not None
+        with connect(settings) as client:
             done = setup_portal(client, portal_options(settings))
         echo(t("d_setup", n=len(done)))
         summaries = []

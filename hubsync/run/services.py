@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import requests
 
 from hubsync import __version__
-from hubsync.config import Settings
-from hubsync.errors import FetchError
+from hubsync.config import Settings, token_problems
+from hubsync.errors import ConfigError, FetchError
 from hubsync.hubspot import ClientOptions, HubSpotClient
 from hubsync.portal.specs import PortalOptions
 from hubsync.report.mail import Mail
@@ -54,6 +54,15 @@ def open_client(settings: Settings) -> Iterator[HubSpotClient | None]:
     if not settings.hubspot_token:
         yield None
         return
+    with connect(settings) as client:
+        yield client
+
+
+@contextlib.contextmanager
+def connect(settings: Settings) -> Iterator[HubSpotClient]:
+    """The client of a command that needs HubSpot; raises ConfigError without a token."""
+    if not settings.hubspot_token:
+        raise ConfigError(token_problems(settings))
     with requests.Session() as session:
         session.headers["User-Agent"] = f"hubsync/{__version__}"
         yield HubSpotClient(session, client_options(settings))
