@@ -79,7 +79,7 @@ def test_plan_creates_every_deal_of_an_empty_portal_and_nothing_on_a_rerun(
     # RE-2's customer is not known: it waits for a later customer export.
     second = next(w for w in plan.writes if w.number == "RE-2")
     assert (first.changes["hubsync_offen"], second.changes["hubsync_offen"]) == ("false", "true")
-    apply_deals(plan, client, {})
+    apply_deals(plan, client)
     again = plan_deals(documents, client, DealOptions(), assigned={"RE-1"})
     assert again.writes == () and sorted(again.unchanged) == ["RE-1", "RE-2"]
 
@@ -88,7 +88,7 @@ def test_plan_cancels_with_the_storno_and_never_moves_a_deal_back(
     portal: tuple[Emulator, HubSpotClient],
 ) -> None:
     _, client = portal
-    apply_deals(plan_deals([doc("RE-1")], client, DealOptions(), assigned=set()), client, {})
+    apply_deals(plan_deals([doc("RE-1")], client, DealOptions(), assigned=set()), client)
     storno = doc("ST-1", amount="-72", cancels="RE-1", cancelled=True)
 
     plan = plan_deals([storno], client, DealOptions(), assigned=set())
@@ -98,7 +98,7 @@ def test_plan_cancels_with_the_storno_and_never_moves_a_deal_back(
     # Only the stage and the storno's number: the invoice's own data stays as it was.
     assert set(write.changes) <= {"dealstage", "pipeline", "storniert_durch", "hubsync_offen"}
     assert write.changes["storniert_durch"] == "ST-1"
-    apply_deals(plan, client, {})
+    apply_deals(plan, client)
     invoice_again = plan_deals([doc("RE-1")], client, DealOptions(), assigned=set())
     assert all("dealstage" not in w.changes for w in invoice_again.writes)
 
@@ -124,7 +124,7 @@ def test_plan_writes_ids_and_key_and_constants_under_their_policy(
         "contractsent",
         "existingbusiness",
     )
-    apply_deals(plan, client, {})
+    apply_deals(plan, client)
     (deal,) = emulator.store.deals
     emulator.store.write("deals", deal, {"dealtype": "newbusiness"})  # curated by a person
     assert plan_deals([doc("RE-9")], client, options, assigned=set()).writes == ()
@@ -150,14 +150,14 @@ def test_figures_are_recomputed_from_every_deal_and_written_only_on_change(
         doc("RE-2", "2024-01-10", "30"),
         doc("RE-3", amount="10"),
     ]
-    result = apply_deals(plan_deals(documents, client, DealOptions(), assigned=set()), client, {})
+    result = apply_deals(plan_deals(documents, client, DealOptions(), assigned=set()), client)
     cancel = plan_deals(
         [doc("ST-3", amount="-10", cancels="RE-3", cancelled=True)],
         client,
         DealOptions(),
         assigned=set(),
     )
-    apply_deals(cancel, client, {})
+    apply_deals(cancel, client)
     pairs = {(result.ids[n], contact) for n in ("RE-1", "RE-2", "RE-3")}
     directory, deals = ContactDirectory(), {}  # nothing seen yet: every deal is read back
 
@@ -179,9 +179,7 @@ def test_figures_stage_with_no_figure_properties_only_associates(
 ) -> None:
     emulator, client = portal
     contact = emulator.store.create("contacts")
-    result = apply_deals(
-        plan_deals([doc("RE-1")], client, DealOptions(), assigned=set()), client, {}
-    )
+    result = apply_deals(plan_deals([doc("RE-1")], client, DealOptions(), assigned=set()), client)
     options = replace(FIGURES, names=())
 
     assert (

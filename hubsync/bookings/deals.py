@@ -15,7 +15,7 @@ repeated and out-of-order exports convergent:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from hubsync.bookings.deal_fields import cancellation_targets, deal_properties
 from hubsync.hubspot import HubSpotClient, HubSpotObject
@@ -188,15 +188,13 @@ def plan_deals(
 class DealResult:
     ids: dict[str, str]  # number → deal id, for every deal of the plan that exists now
     errors: tuple[RowError, ...]
+    seen: dict[str, dict[str, str | None]] = field(default_factory=dict)  # id → properties now
 
 
-def apply_deals(
-    plan: DealPlan, client: HubSpotClient, cache: dict[str, dict[str, str | None]]
-) -> DealResult:
-    """Upsert the planned deals; `cache` (deal id → properties) learns what was written."""
+def apply_deals(plan: DealPlan, client: HubSpotClient) -> DealResult:
+    """Upsert the planned deals; the result says what each deal of the plan holds now."""
     ids = {number: obj.id for number, obj in plan.existing.items() if number in plan.documents}
-    for obj in plan.existing.values():
-        cache[obj.id] = dict(obj.properties)
+    seen = {obj.id: dict(obj.properties) for obj in plan.existing.values()}
     errors: list[RowError] = []
     if plan.writes:
         items = {w.number: w.changes for w in plan.writes}
@@ -208,7 +206,7 @@ def apply_deals(
             if write is None:
                 continue
             ids[number] = obj.id
-            cache.setdefault(obj.id, {}).update({**obj.properties, **write.changes})
+            seen.setdefault(obj.id, {}).update({**obj.properties, **write.changes})
         for failure in result.failures:
             write = by_number.get(failure.key)
             line = write.lines[0] if write else 0
@@ -217,4 +215,4 @@ def apply_deals(
                     line, None, "deal_rejected", number=failure.key, hubspot=failure.message
                 )
             )
-    return DealResult(ids, tuple(errors))
+    return DealResult(ids, tuple(errors), seen)

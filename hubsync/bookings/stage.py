@@ -107,7 +107,8 @@ def sync_bookings(
     if options.lookup.dry_run:
         return outcome
     progress(f"{name}: writing {len(plan.writes)} deals", batches(len(plan.writes)))
-    result = apply_deals(plan, client, deals)
+    result = apply_deals(plan, client)
+    deals.update(result.seen)  # the run's cache: the figures need not read these again
     pairs = {(result.ids[n], c) for n, c in resolved.contacts.items() if n in result.ids}
     touched = len({c for _, c in pairs})
     progress(
