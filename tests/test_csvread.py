@@ -1,4 +1,4 @@
-"""Tests for hubsync.intake.csvread: encodings, dialects, header detection and row streaming."""
+"""Tests for hubsync.intake.csvread and .encoding: encodings, dialects, headers, row streaming."""
 
 from __future__ import annotations
 
@@ -11,13 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hubsync.errors import InputError
-from hubsync.intake.csvread import (
-    Row,
-    normalize_header,
-    open_table,
-    repair_mojibake,
-    sniff_encoding,
-)
+from hubsync.intake.csvread import Row, normalize_header, open_table
+from hubsync.intake.encoding import repair_mojibake, sniff_encoding
 
 DATA = Path(__file__).parent / "data"
 DEMO = Path(__file__).parents[1] / "hubsync" / "demo_data"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from hubsync.customers.parsed import name_key
 from hubsync.customers.reading import CustomerBatch, read_customers
-from hubsync.customers.rows import name_key
 from hubsync.errors import InputError
 from hubsync.intake.csvread import open_table
 from hubsync.mapping.columns import Mapping

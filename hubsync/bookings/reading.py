@@ -34,9 +34,9 @@ from decimal import Decimal
 
 from hubsync.catalogue.rows import english
 from hubsync.intake.csvread import Row, Table
+from hubsync.intake.emails import check_emails
 from hubsync.intake.formats import (
     FormatError,
-    check_emails,
     format_date,
     format_decimal,
     parse_date,

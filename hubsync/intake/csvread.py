@@ -1,4 +1,4 @@
-"""Reading booking-system CSV exports: encoding, delimiter, header row, streaming rows.
+"""Reading booking-system CSV exports: delimiter, header row, streaming rows.
 
 Real exports are messy (cp1252 without BOM, preamble lines above the header, footer sums,
 Excel padding, mojibake), so this module decides all of that once in `open_table` and then
@@ -7,7 +7,6 @@ streams `Row` values with their physical line numbers; judging cell values is th
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -16,50 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubsync.errors import InputError
+from hubsync.intake.encoding import MOJIBAKE, decode_errors, repair_mojibake, sniff_encoding
 from hubsync.records import params
 
 DELIMITERS = (";", ",", "\t", "|")
 FIELD_SIZE_LIMIT = 10 * 1024 * 1024
 _CHUNK = 1 << 20
-_SAMPLE = 64 * 1024
-# Bytes that cp1252 leaves undefined; decoded as the same-numbered C1 control so that reading
-# never stops and a mojibake repair can turn them back into the original byte.
-_CP1252_HOLES = frozenset(b"\x81\x8d\x8f\x90\x9d")
-_ERRORS = "hubsync-cp1252"
 
 # Python's csv default (128 KiB) is too small for long remarks; 10 MB still stops a runaway quote.
 csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
 
 
-def _cp1252_holes(error: UnicodeError) -> tuple[str | bytes, int]:
-    """Codec error handler: map cp1252's five undefined bytes to/from U+0081 etc."""
-    if isinstance(error, UnicodeDecodeError):
-        byte = error.object[error.start]
-        if byte in _CP1252_HOLES:
-            return chr(byte), error.start + 1
-    elif isinstance(error, UnicodeEncodeError):
-        char = error.object[error.start]
-        if ord(char) in _CP1252_HOLES:
-            return bytes([ord(char)]), error.start + 1
-    raise error
-
-
-codecs.register_error(_ERRORS, _cp1252_holes)
-
-
-def _cp1252_class(first: int, last: int) -> str:
-    chars = bytes(range(first, last + 1)).decode("cp1252", _ERRORS)
-    return "".join(re.escape(c) for c in chars)
-
-
-_CONT = _cp1252_class(0x80, 0xBF)
-# A UTF-8 lead byte read as cp1252 (Ã, Â, â, ð …) followed by the right number of
-# continuation bytes read as cp1252: the shape of UTF-8 text that was decoded as cp1252.
-_MOJIBAKE = re.compile(
-    f"[{_cp1252_class(0xC2, 0xDF)}][{_CONT}]"
-    f"|[{_cp1252_class(0xE0, 0xEF)}][{_CONT}]{{2}}"
-    f"|[{_cp1252_class(0xF0, 0xF4)}][{_CONT}]{{3}}"
-)
 _FOOTER = re.compile(r"\s*(summen?|gesamt(?:summe|betrag)?|totals?|anzahl)\b", re.IGNORECASE)
 _UMLAUTS = str.maketrans({"ß": "ss", "ä": "ae", "ö": "oe", "ü": "ue"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -68,22 +34,6 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 def normalize_header(name: str) -> str:
     """Return the matching key of a column name: "E-Mail" → "email", "Straße" → "strasse"."""
     return _NOT_ALNUM.sub("", name.lower().translate(_UMLAUTS))
-
-
-def _fix_segment(match: re.Match[str]) -> str:
-    text = match.group(0)
-    try:
-        return text.encode("cp1252", _ERRORS).decode("utf-8")
-    except UnicodeError:
-        return text
-
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 text that was decoded as cp1252 ("JÃ¼rgen" → "Jürgen"); other text is unchanged.
-
-    Only sequences that form valid UTF-8 again are replaced, so correct text is never garbled.
-    """
-    return _MOJIBAKE.sub(_fix_segment, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,63 +59,6 @@ class TableInfo:
     normalized: tuple[str, ...]
 
 
-def _is_binary(text: str) -> bool:
-    if not text:
-        return False
-    if "\x00" in text:
-        return True
-    bad = sum(
-        1
-        for c in text
-        if (c < " " and c not in "\t\n\r\f\v") or "\x7f" <= c <= "\x9f" or c == "\ufffd"
-    )
-    return bad > len(text) * 0.1
-
-
-def sniff_encoding(sample: bytes, rest: Iterable[bytes] = ()) -> str:
-    """Return "utf-8-sig", "utf-16", "utf-8" or "cp1252" for bytes `sample` + the chunks `rest`.
-
-    Without a BOM the whole input must be strict UTF-8 to count as UTF-8 (checked chunk by
-    chunk in constant memory). Raises ValueError for binary content (NUL bytes, mostly control).
-    """
-    if sample.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        encoding = "utf-8"
-        for chunk in _chain(sample, iter(rest)):
-            if b"\x00" in chunk:
-                raise ValueError("binary file (contains NUL bytes)")
-            if encoding == "utf-8":
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    encoding = "cp1252"
-        if encoding == "utf-8":
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                encoding = "cp1252"
-    # Incremental, not final: the sample may end inside a multi-byte character.
-    lenient = _ERRORS if encoding == "cp1252" else "replace"
-    if _is_binary(codecs.getincrementaldecoder(encoding)(lenient).decode(sample[:_SAMPLE])):
-        raise ValueError("binary file (not text)")
-    return encoding
-
-
-def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
-
-
-def _errors(encoding: str) -> str:
-    # A verified UTF-8 file decodes strictly; a BOM promises an encoding we then follow
-    # leniently (U+FFFD) rather than reject a whole export for one bad byte.
-    return {"utf-8": "strict", "cp1252": _ERRORS}.get(encoding, "replace")
-
-
 def _trim(cells: list[str]) -> list[str]:
     end = len(cells)
     while end and not cells[end - 1].strip():
@@ -184,7 +77,7 @@ class Table:
         return open(  # noqa: SIM115 - closed by the caller's `with`
             self.info.path,
             encoding=self.info.encoding,
-            errors=_errors(self.info.encoding),
+            errors=decode_errors(self.info.encoding),
             newline="",
         )
 
@@ -194,22 +87,53 @@ class Table:
         Raises InputError naming the line for CSV errors (e.g. a field over 10 MB), and for
         bytes that do not decode (only possible when the file changed after `open_table`).
         """
-        path = Path(self.info.path).name
         width = len(self.info.header)
+        for start, record in self.records():
+            row = make_row(record, start, width)
+            if row is not None:
+                yield row
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(first line, cells) of every record after the header, blank ones too: what `rows`
+        makes its rows of with `make_row`, for a caller that makes them elsewhere.
+
+        Raises InputError as `rows` does.
+        """
+        for start, _, record in self._records(None):
+            yield start, record
+
+    def line_chunks(self, size: int) -> Iterator[LineChunk]:
+        """The lines after the header, cut after every `size` records, for a reader elsewhere:
+        `LineChunk.records()` gives what `records()` gives for them. Raises as `rows` does."""
+        lines: list[str] = []
+        first, count = 1, 0  # the line number of lines[0]; records in lines
+        for start, end, _ in self._records(lines):
+            if not count:
+                del lines[: start - first]  # the header and what came before it
+                first = start
+            count += 1
+            if count == size:
+                yield LineChunk(first, lines[:], self.info.delimiter)
+                lines.clear()  # in place: `_records` appends to this list
+                first, count = end + 1, 0
+        if count:
+            yield LineChunk(first, lines, self.info.delimiter)
+
+    def _records(self, capture: list[str] | None) -> Iterator[tuple[int, int, list[str]]]:
+        """(first line, last line, cells) of each record after the header; with `capture`,
+        every line read is appended to it."""
+        path = Path(self.info.path).name
         header_end = self._header_end
         line = 0
         with self._open() as handle:
-            reader = csv.reader(handle, delimiter=self.info.delimiter)
+            source = handle if capture is None else _tee(handle, capture)
+            reader = csv.reader(source, delimiter=self.info.delimiter)
             try:
                 for record in reader:
                     start = line + 1
                     line = reader.line_num
-                    if line <= header_end:
-                        continue
-                    joined = "".join(record)
-                    if not joined or joined.isspace():
-                        continue
-                    yield _make_row(record, start, width, joined)
+                    if line > header_end:
+                        yield start, line, record
             except csv.Error as exc:
                 raise InputError(
                     path,
@@ -226,7 +150,36 @@ class Table:
                 ) from exc
 
 
-def _make_row(record: list[str], start: int, width: int, joined: str) -> Row:
+def _tee(lines: Iterable[str], capture: list[str]) -> Iterator[str]:
+    for line in lines:
+        capture.append(line)
+        yield line
+
+
+@dataclass(frozen=True)
+class LineChunk:
+    """Whole records of a table as physical lines, `first_line` the line number of the first."""
+
+    first_line: int
+    lines: list[str]
+    delimiter: str
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(first line, cells) of each record, as `Table.records` reads them from the file."""
+        reader = csv.reader(self.lines, delimiter=self.delimiter)
+        before = self.first_line - 1
+        line = before
+        for record in reader:
+            start, line = line + 1, before + reader.line_num
+            yield start, record
+
+
+def make_row(record: list[str], start: int, width: int) -> Row | None:
+    """The `Row` of a record read at line `start` for a header of `width` columns; None for a
+    blank or delimiter-only record."""
+    joined = "".join(record)
+    if not joined or joined.isspace():
+        return None
     count = len(record)
     if count == width:
         cells = record
@@ -238,7 +191,7 @@ def _make_row(record: list[str], start: int, width: int, joined: str) -> Row:
         cells = record[:width]
         extra = tuple(_trim(record[width:]))
     repaired: tuple[int, ...] = ()
-    if _MOJIBAKE.search(joined):
+    if not joined.isascii() and MOJIBAKE.search(joined):  # the pattern is not ASCII
         fixed = [repair_mojibake(c) for c in cells]
         repaired = tuple(i for i, (a, b) in enumerate(zip(cells, fixed, strict=True)) if a != b)
         cells = fixed
@@ -296,7 +249,7 @@ def open_table(
             raise InputError(name, reason="binary_file") from exc
     lines: list[str] = []
     too_long = False
-    with open(path, encoding=encoding, errors=_errors(encoding), newline="") as handle:
+    with open(path, encoding=encoding, errors=decode_errors(encoding), newline="") as handle:
         try:
             while len(lines) < max_preamble:
                 # Bounded: a huge file without line breaks must not be read into memory here.

@@ -1,4 +1,4 @@
-"""Value parsers for German export data: dates, amounts, hours, e-mails, phones, PLZ, yes/no.
+"""Value parsers for German export data: dates, amounts, hours, PLZ, yes/no.
 
 Each function is pure and either returns the normalized value or raises `FormatError` (a
 ValueError) with a stable `code`; the catalogue says that reason in English (`str()`) and
@@ -8,12 +8,8 @@ in German.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
-
-import phonenumbers
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from hubsync.catalogue.reasons import reason_text
 
@@ -141,6 +137,23 @@ def format_decimal(value: Decimal) -> str:
     return format(Decimal((sign, tuple(kept), exponent)), "f")
 
 
+# Amounts as nearly every export writes them: "1.234,56", "-72,00", "0,5", "1234".
+_PLAIN_AMOUNT = re.compile(r"(-?)([1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,(\d+))?")
+
+
+def normalize_decimal(text: str) -> str:
+    """`format_decimal(parse_decimal(text))`: an amount as HubSpot wants it ("1.234,50" →
+    "1234.5"), read off the digits when it has the plain shape (tests/test_formats.py)."""
+    match = _PLAIN_AMOUNT.fullmatch(text)
+    if match is None:
+        return format_decimal(parse_decimal(text))
+    integer = match[2].replace(".", "").lstrip("0")
+    fraction = (match[3] or "").rstrip("0")
+    if not integer and not fraction:
+        return "0"
+    return match[1] + (integer or "0") + ("." + fraction if fraction else "")
+
+
 _HOURS_SUFFIX = re.compile(r"\s*(?:h|hrs?|std\.?|stunden?)\s*$", re.IGNORECASE)
 _MINUTES_SUFFIX = re.compile(r"\s*(?:min\.?|minuten|m)\s*$", re.IGNORECASE)
 _CLOCK = re.compile(r"([+-]?)(\d{1,3}):([0-5]\d)")
@@ -170,114 +183,6 @@ def parse_hours(text: str) -> Decimal:
         return parse_decimal(value)
     except ValueError:
         raise FormatError("duration_format", value=text.strip()) from None
-
-
-_PLACEHOLDER_VALUES = frozenset(
-    {"-", "--", "---", "k.a.", "ka", "k.a", "keine", "kein", "n/a", "n.a.", "na", "none", "x"}
-    | {"?", "0", "nichtvorhanden", "keineangabe", "unbekannt", "nomail", "keinemail"}
-)
-_PLACEHOLDER_LOCALS = frozenset(
-    {"keine", "kein", "nomail", "noemail", "no-email", "no.email", "no_email", "dummy", "test"}
-    | {"x", "xx", "xxx", "keinemail", "keine.email", "keine-email", "none", "null", "na"}
-)
-_PLACEHOLDER_ADDRESSES = frozenset(
-    {"info@info.de", "x@x.de", "keine@email.de", "test@test.de", "mail@mail.de", "a@a.de"}
-    | {"email@email.de", "e@mail.de", "no@mail.de", "abc@abc.de"}
-)
-_EMAIL_SPLIT = re.compile(r"[;,/\s]+")
-_TLD = re.compile(r"[a-z]{2,}|xn--[a-z0-9-]+")
-# The plain ASCII shape nearly every real address has. email-validator accepts each such
-# address (bar its special-use domains), so these skip it: a quarter of `validate`'s time.
-# A label with "--" in its 3rd and 4th place is reserved for Punycode (IDNA, RFC 5891): left
-# to email-validator, which refuses it unless it is valid Punycode.
-_PLAIN_EMAIL = re.compile(
-    r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@"
-    r"(?:(?![a-z0-9-]{2}--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
-)
-_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
-
-
-def _check_email(address: str) -> FormatError | None:
-    """Return why `address` is not usable, or None."""
-    local, _, domain = address.rpartition("@")
-    if (
-        address in _PLACEHOLDER_VALUES
-        or address in _PLACEHOLDER_ADDRESSES
-        or local in _PLACEHOLDER_LOCALS
-        or (local and set(local) <= {"x", "-", "."})
-    ):
-        return FormatError("email_placeholder", value=address)
-    if "@" not in address:
-        return FormatError("email_not_address", value=address)
-    if (
-        len(address) <= 254
-        and len(local) <= 64
-        and _PLAIN_EMAIL.fullmatch(address)
-        and not any(domain == s or domain.endswith("." + s) for s in _SPECIAL_USE)
-    ):
-        return None
-    try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError as exc:
-        return FormatError("email_invalid", value=address, detail=str(exc))
-    if not _TLD.fullmatch(domain.rsplit(".", 1)[-1]):
-        return FormatError("email_no_tld", value=address)
-    return None
-
-
-def check_emails(text: str) -> tuple[list[str], list[FormatError]]:
-    """Split a cell into usable lower-case addresses and the reasons for the unusable parts.
-
-    Splits on ; , / and whitespace only when every part contains an "@"; placeholders such as
-    "-", "k.A." or "keine@…" are reported (code `email_placeholder`), never returned as valid.
-    """
-    value = unicodedata.normalize("NFKC", text).lower()
-    parts = [p for p in _EMAIL_SPLIT.split(value) if p]
-    if not parts:
-        return [], []
-    if len(parts) == 1 or not all("@" in p for p in parts):
-        parts = [_SPACES.sub("", value)]
-    valid: list[str] = []
-    problems: list[FormatError] = []
-    for part in parts:
-        reason = _check_email(part)
-        if reason is not None:
-            problems.append(reason)
-        elif part not in valid:
-            valid.append(part)
-    return valid, problems
-
-
-def normalize_emails(text: str) -> tuple[list[str], list[str]]:
-    """Like `check_emails`, with the reasons as English text."""
-    valid, problems = check_emails(text)
-    return valid, [str(p) for p in problems]
-
-
-_TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
-_WORDS_IN_PARENS = re.compile(r"\([^)]*[^\W\d_][^)]*\)")
-_LETTERS = re.compile(r"[^\W\d_]+\.?:?")
-
-
-def normalize_phone(text: str, region: str = "DE") -> str:
-    """Return the E.164 form of a phone number ("+49 (0) 69 90009102" → "+496990009102").
-
-    A German extension ("030 23125109 - 22") stays part of the number. Raises ValueError when
-    libphonenumber does not consider the result a valid number.
-    """
-    value = text.strip()
-    if not value:
-        raise FormatError("phone_empty")
-    # "(0)" is the trunk zero, dialled only nationally; words would become keypad digits.
-    cleaned = _TRUNK_ZERO.sub(" ", _WORDS_IN_PARENS.sub(" ", value))
-    cleaned = _LETTERS.sub(" ", cleaned)
-    try:
-        number = phonenumbers.parse(cleaned, region)
-    except phonenumbers.NumberParseException:
-        raise FormatError("phone_format", value=value) from None
-    if not phonenumbers.is_valid_number(number):
-        raise FormatError("phone_invalid", value=value)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 _GERMANY = frozenset({"", "de", "d", "deu", "ger", "deutschland", "germany"})
