@@ -182,20 +182,30 @@ def validate(files: tuple[Path, ...], mapping: Path | None, env_file: Path) -> N
     help="Also add this facility as an option of the category property (repeatable), "
     "for exports whose facility column names other facilities.",
 )
+@click.option(
+    "--pipeline",
+    metavar="LABEL",
+    default=None,
+    help="Also create (or complete) a deal pipeline of this label for the bookings, stages "
+    "Gebucht/Storniert (en: Booked/Cancelled); prints the .env lines for it.",
+)
 @_env_file
 @_verbose
 @handle_errors
-def setup(facilities: tuple[str, ...], env_file: Path, verbose: int) -> None:
+def setup(facilities: tuple[str, ...], pipeline: str | None, env_file: Path, verbose: int) -> None:
     """Create the HubSpot properties hubsync needs (idempotent; changes nothing else).
 
     Creates the property group "hubsync", the contact properties (kontaktkategorie with
     your facility as an option, kundennummer, the booking figures, the mapped custom
     fields) and the deal properties (rechnungsnummer, buchungsstunden, anlage, …).
+    With --pipeline also a deal pipeline for the bookings (scope crm.schemas.deals.write).
 
     \b
         hubsync setup --facility "Soccerhalle Waiblingen"
+        hubsync setup --pipeline "Buchungen"
     """
     from hubsync.mapping.load import load_mapping
+    from hubsync.portal.pipeline_setup import render_pipeline_setup, setup_pipeline
     from hubsync.portal.setup import setup_portal
     from hubsync.run.services import connect, portal_options
 
@@ -205,7 +215,10 @@ def setup(facilities: tuple[str, ...], env_file: Path, verbose: int) -> None:
         done = setup_portal(
             client, portal_options(settings), facilities=facilities, mapping=mapping
         )
-    click.echo("\n".join(done) if done else "HubSpot portal already set up: nothing to do.")
+        click.echo("\n".join(done) if done else "HubSpot portal already set up: nothing to do.")
+        if pipeline is not None:
+            made = setup_pipeline(client, pipeline, language=settings.language)
+            click.echo("\n".join(render_pipeline_setup(made, language=settings.language)))
 
 
 @main.command()

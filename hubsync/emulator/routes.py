@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hubsync.emulator import associations, objects, schema, search, writes
+from hubsync.emulator import associations, objects, pipelines, schema, search, writes
 from hubsync.emulator.store import Store
 from hubsync.emulator.validation import JSON
 
@@ -19,7 +19,7 @@ Handler = Callable[[Store, JSON, Query], tuple[int, JSON]]
 
 _VERSION = re.compile(r"^\d{4}-\d{2}$")
 _TYPES = {"contacts": "contacts", "0-1": "contacts", "deals": "deals", "0-3": "deals"}
-_AREAS = ("objects", "associations", "properties", "pipelines")
+_AREAS = ("objects", "associations", "properties", "pipelines", "limits")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ def resolve(method: str, path: str) -> Route | None:
         area, rest = parts[1], parts[3:]
     else:
         return None
+    if area == "limits":
+        return _limits(method, rest)
     if not rest or rest[0] not in _TYPES:
         return None
     object_type = _TYPES[rest[0]]
@@ -151,12 +153,26 @@ def _properties(method: str, object_type: str, rest: list[str]) -> Route | None:
 
 
 def _pipelines(method: str, object_type: str, rest: list[str]) -> Route | None:
-    if method != "GET" or object_type != "deals":
+    if object_type != "deals":
         return None
     read = (_schema_read(object_type),)
-    if not rest:
-        return Route("read", read, lambda s, b, q: (200, schema.list_pipelines(s, object_type)))
-    if len(rest) == 1:
+    write = (("crm.schemas.deals.write",),)  # the spec's only deals scope for creates
+    if method == "GET" and not rest:
+        return Route("read", read, lambda s, b, q: (200, pipelines.list_pipelines(s, "deals")))
+    if method == "GET" and len(rest) == 1:
         pid = rest[0]
-        return Route("read", read, lambda s, b, q: (200, schema.get_pipeline(s, object_type, pid)))
+        return Route("read", read, lambda s, b, q: (200, pipelines.get_pipeline(s, "deals", pid)))
+    if method == "POST" and not rest:
+        return Route("write", write, lambda s, b, q: (201, pipelines.create_pipeline(s, b)))
+    if method == "POST" and len(rest) == 2 and rest[1] == "stages":
+        pid = rest[0]
+        return Route("write", write, lambda s, b, q: (201, pipelines.create_stage(s, pid, b)))
     return None
+
+
+def _limits(method: str, rest: list[str]) -> Route | None:
+    # limitsTracking.json: any of many read scopes; deals read is one of them.
+    if method != "GET" or rest != ["pipelines"]:
+        return None
+    read = (("crm.objects.deals.read", "crm.objects.contacts.read", "crm.schemas.deals.read"),)
+    return Route("read", read, lambda s, b, q: (200, pipelines.pipeline_limits(s)))

@@ -1,4 +1,4 @@
-"""Schema endpoints: properties, property groups and deal pipelines."""
+"""Schema endpoints: properties and property groups (pipelines: `pipelines.py`)."""
 
 from __future__ import annotations
 
@@ -100,19 +100,6 @@ def create_group(store: Store, object_type: str, body: JSON) -> JSON:
     if str(name) in store.groups[object_type]:
         raise ApiError(409, f"A group named '{name}' already exists.", "OBJECT_ALREADY_EXISTS")
     return dict(store.add_group(object_type, str(name), str(label)))
-
-
-def list_pipelines(store: Store, object_type: str) -> JSON:
-    """GET .../pipelines/{type}."""
-    return {"results": copy.deepcopy(store.pipelines.get(object_type, []))}
-
-
-def get_pipeline(store: Store, object_type: str, pipeline_id: str) -> JSON:
-    """GET .../pipelines/{type}/{id}: one pipeline or 404."""
-    for pipeline in store.pipelines.get(object_type, []):
-        if pipeline["id"] == pipeline_id:
-            return copy.deepcopy(pipeline)
-    raise ApiError(404, f"Pipeline {pipeline_id} not found", "OBJECT_NOT_FOUND")
 
 
 def _existing(store: Store, object_type: str, name: str) -> JSON:

@@ -36,6 +36,7 @@ class Store:
         self.properties: dict[str, dict[str, JSON]] = {t: {} for t in OBJECT_TYPES}
         self.groups: dict[str, dict[str, JSON]] = {t: {} for t in OBJECT_TYPES}
         self.pipelines: dict[str, list[JSON]] = {"deals": []}
+        self.pipeline_limit = 100  # deal pipelines the subscription allows (Free: 1, Starter: 2)
         # unique-value indexes (type → property → value → id); contact email is unique too
         self._unique: dict[str, dict[str, dict[str, str]]] = {
             "contacts": {"email": {}},

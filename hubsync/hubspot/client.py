@@ -25,9 +25,11 @@ from hubsync.hubspot.models import (
     PropertyDef,
     RecordFailure,
     SearchPage,
+    Stage,
     WriteResult,
 )
 from hubsync.hubspot.paths import ApiPaths
+from hubsync.hubspot.pipelines import PipelineCalls, PipelineLimitReached, PipelineUsage
 from hubsync.hubspot.rejections import raise_if_key_problem, raise_if_schema_problem
 from hubsync.hubspot.search import (  # re-exported: bookings/stage.py imports them from here
     SEARCH_MAX_RESULTS,
@@ -81,6 +83,7 @@ class HubSpotClient:
         )
         self._search = Searcher(self._http, self.paths, self.search_limiter)
         self._associations = Associations(self._http, self.paths, options.concurrency)
+        self._pipelines = PipelineCalls(self._http, self.paths)
 
     # objects ------------------------------------------------------------------------------
 
@@ -270,7 +273,22 @@ class HubSpotClient:
             accept=(409,),
         )
 
+    # pipelines: see PipelineCalls (never a blind retry of a create) ------------------------
+
     def pipelines(self, object_type: str = "deals") -> tuple[Pipeline, ...]:
         """The portal's pipelines with their stages."""
-        reply = self._http.call("GET", self.paths.pipelines(object_type), safe=True)
-        return tuple(Pipeline.from_api(p) for p in reply.results())
+        return self._pipelines.list(object_type)
+
+    def pipeline_usage(self) -> PipelineUsage | None:
+        """Deal pipelines allowed and used, None when the portal does not say."""
+        return self._pipelines.usage()
+
+    def create_pipeline(
+        self, label: str, stages: Sequence[Stage], display_order: int = 0
+    ) -> Pipeline | PipelineLimitReached:
+        """A new deal pipeline, or PipelineLimitReached; see `PipelineCalls.create`."""
+        return self._pipelines.create(label, stages, display_order)
+
+    def create_stage(self, pipeline_id: str, stage: Stage, display_order: int) -> Stage:
+        """Add a stage to a deal pipeline; see `PipelineCalls.add_stage`."""
+        return self._pipelines.add_stage(pipeline_id, stage, display_order)

@@ -105,10 +105,25 @@ class PropertyDef:
 
 @dataclass(frozen=True)
 class Stage:
-    """A deal stage: internal id and label."""
+    """A deal stage: internal id, label and the two metadata values that say whether it is
+    closed won or closed lost (strings as HubSpot sends them; "" when absent)."""
 
     id: str
     label: str
+    probability: str = ""  # "1.0" = closed won, "0.0" = closed lost (pipelines guide)
+    is_closed: str = ""  # "true" / "false"
+
+    @classmethod
+    def from_api(cls, s: dict[str, Any]) -> Stage:
+        """From one entry of a pipeline's `stages[]` (or a stage create's answer)."""
+        found = s.get("metadata")
+        meta: dict[str, Any] = found if isinstance(found, dict) else {}
+        return cls(
+            str(s.get("id", "")),
+            str(s.get("label", "")),
+            str(meta.get("probability", "")),
+            str(meta.get("isClosed", "")).lower(),
+        )
 
 
 @dataclass(frozen=True)
@@ -126,7 +141,7 @@ class Pipeline:
         return cls(
             str(p.get("id", "")),
             str(p.get("label", "")),
-            tuple(Stage(str(s.get("id", "")), str(s.get("label", ""))) for s in stages),
+            tuple(Stage.from_api(s) for s in stages),
         )
 
 
