@@ -52,6 +52,28 @@ DEAL_STAGES = (
     ("closedlost", "Closed Lost", "0.0", "true"),
 )
 DEAL_TYPES = (("newbusiness", "New Business"), ("existingbusiness", "Existing Business"))
+# Company defaults (a selection). `domain` is not unique-valued: the companies guide calls
+# domains "the primary unique identifier to avoid duplicate companies", yet only HubSpot's
+# own imports de-duplicate by it; an upsert by `domain` is refused as by any non-unique one.
+COMPANY_TEXT = (
+    "name",
+    "domain",
+    "website",
+    "phone",
+    "address",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "country",
+)
+COMPANY_READ_ONLY = (
+    ("num_associated_contacts", "number"),
+    ("num_associated_deals", "number"),
+    ("total_revenue", "number"),
+    ("recent_deal_close_date", "datetime"),
+)
+COMPANY_TYPES = ("PROSPECT", "PARTNER", "RESELLER", "VENDOR", "OTHER")
 # Properties every object carries; the store maintains them itself.
 SYSTEM = (("hs_object_id", "number"), ("createdate", "datetime"), ("lastmodifieddate", "datetime"))
 # The facility of the sample files, an option of the category property in the pre-built schema.
@@ -100,6 +122,7 @@ def install_defaults(store: Store) -> None:
     )
     # Owners are referenced by id; the emulator's portal has one owner, id 24.
     store.add_property("deals", "hubspot_owner_id", "enumeration", "select", options=["24"])
+    install_company_defaults(store)
     labels = dict(DEAL_TYPES)
     for option in store.properties["deals"]["dealtype"]["options"]:
         option["label"] = labels[option["value"]]
@@ -121,6 +144,27 @@ def install_defaults(store: Store) -> None:
             ],
         }
     ]
+
+
+def install_company_defaults(store: Store) -> None:
+    """HubSpot's company group and a selection of its default company properties."""
+    store.add_group("companies", "companyinformation", "Company information")
+    for name, kind in SYSTEM:
+        field = "number" if kind == "number" else "date"
+        store.define_property("companies", name, kind, field, read_only=True)
+    for name in COMPANY_TEXT:
+        store.add_property("companies", name, "string", "text")
+    store.add_property("companies", "description", "string", "textarea")
+    store.add_property("companies", "numberofemployees", "number", "number")
+    store.add_property("companies", "annualrevenue", "number", "number")
+    store.add_property("companies", "type", "enumeration", "select", options=list(COMPANY_TYPES))
+    store.add_property(
+        "companies", "lifecyclestage", "enumeration", "radio", options=list(LIFECYCLE_STAGES)
+    )
+    store.add_property("companies", "hubspot_owner_id", "enumeration", "select", options=["24"])
+    for name, kind in COMPANY_READ_ONLY:
+        field = "number" if kind == "number" else "date"
+        store.define_property("companies", name, kind, field, read_only=True)
 
 
 def install_hubsync_schema(store: Store, options: PortalOptions = HUBSYNC_OPTIONS) -> None:

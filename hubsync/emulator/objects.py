@@ -12,9 +12,10 @@ BATCH_LIMIT = 100
 DEFAULT_PROPERTIES = {
     "contacts": ("email", "firstname", "lastname"),
     "deals": ("dealname", "amount", "closedate", "pipeline", "dealstage"),
+    "companies": ("name", "domain"),
 }
-SINGULAR = {"contacts": "contact", "deals": "deal"}
-TYPE_IDS = {"contacts": "0-1", "deals": "0-3"}
+SINGULAR = {"contacts": "contact", "deals": "deal", "companies": "company"}
+TYPE_IDS = {"contacts": "0-1", "deals": "0-3", "companies": "0-2"}
 PORTAL_ID = "14620000"
 
 

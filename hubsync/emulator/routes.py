@@ -19,6 +19,7 @@ Handler = Callable[[Store, JSON, Query], tuple[int, JSON]]
 
 _VERSION = re.compile(r"^\d{4}-\d{2}$")
 _TYPES = {"contacts": "contacts", "0-1": "contacts", "deals": "deals", "0-3": "deals"}
+_TYPES |= {"companies": "companies", "0-2": "companies"}
 _AREAS = ("objects", "associations", "properties", "pipelines", "limits")
 
 
@@ -103,11 +104,17 @@ def _objects(method: str, object_type: str, rest: list[str]) -> Route | None:
 def _associations(method: str, source: str, target: str, rest: list[str]) -> Route | None:
     if method != "POST":
         return None
-    if rest in (["batch", "associate", "default"], ["batch", "create"]):
+    actions = {
+        ("batch", "associate", "default"): associations.associate,
+        ("batch", "create"): associations.create,
+        ("batch", "archive"): associations.archive,
+    }
+    action = actions.get(tuple(rest))
+    if action is not None:
         return Route(
             "write",
             (_write(source), _write(target)),
-            lambda s, b, q: associations.associate(s, source, target, b),
+            lambda s, b, q: action(s, source, target, b),
         )
     if rest == ["batch", "read"]:
         return Route(

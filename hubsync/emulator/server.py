@@ -37,7 +37,7 @@ NOMINAL_DAILY = 250_000
 ALL_SCOPES = frozenset(
     f"crm.{area}.{object_type}.{access}"
     for area in ("objects", "schemas")
-    for object_type in ("contacts", "deals")
+    for object_type in ("contacts", "deals", "companies")
     for access in ("read", "write")
 )
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from hubsync.emulator import canonical
+from hubsync.emulator.links import Links
 from hubsync.emulator.validation import JSON, Rule, format_instant
 
-OBJECT_TYPES = ("contacts", "deals")
-SYSTEM_PROPERTIES = frozenset({"hs_object_id", "createdate", "lastmodifieddate"})
+OBJECT_TYPES = ("contacts", "deals", "companies")
 
 
 def now_text() -> str:
@@ -32,8 +34,11 @@ class Store:
         self.lock = threading.RLock()
         self.contacts: dict[str, dict[str, str]] = {}
         self.deals: dict[str, dict[str, str]] = {}
-        self.associations: set[tuple[str, str]] = set()
-        self.properties: dict[str, dict[str, JSON]] = {t: {} for t in OBJECT_TYPES}
+        self.companies: dict[str, dict[str, str]] = {}
+        self.links = Links()  # typed associations; `associations` is its deal→contact view
+        # Company definitions appear on first use (an empty store lists contacts and deals).
+        self.properties: dict[str, dict[str, JSON]] = defaultdict(dict)
+        self.properties.update({"contacts": {}, "deals": {}})
         self.groups: dict[str, dict[str, JSON]] = {t: {} for t in OBJECT_TYPES}
         self.pipelines: dict[str, list[JSON]] = {"deals": []}
         self.pipeline_limit = 100  # deal pipelines the subscription allows (Free: 1, Starter: 2)
@@ -41,8 +46,8 @@ class Store:
         self._unique: dict[str, dict[str, dict[str, str]]] = {
             "contacts": {"email": {}},
             "deals": {},
+            "companies": {},
         }
-        self._links: dict[str, dict[str, set[str]]] = {t: {} for t in OBJECT_TYPES}
         self._ids = itertools.count(1001)
         # What a real portal may do and a fresh one does not; tests switch these on.
         self.rules: dict[str, list[Rule]] = {t: [] for t in OBJECT_TYPES}
@@ -51,6 +56,12 @@ class Store:
         self.secondary_emails_match = True  # reads by email find secondary addresses
         self.refused: set[tuple[str, str]] = set()  # writable per schema, READ_ONLY_VALUE on write
         self.echo_id_property = True  # upsert results show the idProperty if it was sent
+        # Undocumented: does a default association of a contact (deal) and a company make it
+        # the primary company when the record has none? Off: unlabeled only (279 / 341).
+        self.default_primary = False
+        # HubSpot's "Create and associate companies with contacts" setting (off by default
+        # in the emulator); see `autolink`.
+        self.auto_companies = False
 
     # -- schema --------------------------------------------------------------------------
     def add_group(self, object_type: str, name: str, label: str) -> JSON:
@@ -173,8 +184,10 @@ class Store:
 
     # -- objects -------------------------------------------------------------------------
     def objects(self, object_type: str) -> dict[str, dict[str, str]]:
-        """The id → properties dict of `object_type` ("contacts" or "deals")."""
-        return self.contacts if object_type == "contacts" else self.deals
+        """The id → properties dict of `object_type` ("contacts", "deals" or "companies")."""
+        return {"contacts": self.contacts, "deals": self.deals, "companies": self.companies}[
+            object_type
+        ]
 
     def find(self, object_type: str, prop: str, value: str) -> str | None:
         """Id of the object whose `prop` equals `value` (emails compare case-insensitively)."""
@@ -245,48 +258,27 @@ class Store:
             props["lastmodifieddate"] = now_text()
 
     # -- associations ------------------------------------------------------------------
+    @property
+    def associations(self) -> set[tuple[str, str]]:
+        """(deal id, contact id) of every deal↔contact association."""
+        with self.lock:
+            return {(d, c) for d, c, _ in self.links.pairs("deals", "contacts")}
+
     def link(self, deal_id: str, contact_id: str) -> None:
         """Associate a deal with a contact (both directions; idempotent)."""
         with self.lock:
-            self.associations.add((deal_id, contact_id))
-            self._links["deals"].setdefault(deal_id, set()).add(contact_id)
-            self._links["contacts"].setdefault(contact_id, set()).add(deal_id)
-
-    def linked(self, object_type: str, oid: str) -> list[str]:
-        """Ids associated with object `oid` of `object_type`, in numeric order."""
-        with self.lock:
-            return sorted(self._links[object_type].get(oid, ()), key=int)
+            self.links.add("deals", deal_id, "contacts", contact_id)
 
     # -- inspection ----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
-        """Canonical id-free view: contacts by email, deals by rechnungsnummer (or dealname)."""
+        """Canonical id-free view: contacts by email, deals by rechnungsnummer (or dealname),
+        companies by name, and the associations; see `canonical.snapshot`."""
         with self.lock:
-            contact_keys = {oid: _contact_key(oid, p) for oid, p in self.contacts.items()}
-            deal_keys = {
-                oid: p.get("rechnungsnummer") or p.get("dealname") or f"#{oid}"
-                for oid, p in self.deals.items()
-            }
-            return {
-                "contacts": {contact_keys[oid]: _plain(p) for oid, p in self.contacts.items()},
-                "deals": {deal_keys[oid]: _plain(p) for oid, p in self.deals.items()},
-                "associations": sorted(
-                    (deal_keys[d], contact_keys[c]) for d, c in self.associations
-                ),
-            }
+            return canonical.snapshot(self)
 
 
 def default_group(object_type: str) -> str:
     """HubSpot's built-in property group of `object_type`."""
-    return "contactinformation" if object_type == "contacts" else "dealinformation"
-
-
-def _contact_key(oid: str, props: dict[str, str]) -> str:
-    if props.get("email"):
-        return props["email"]
-    if props.get("kundennummer"):
-        return f"kundennummer:{props['kundennummer']}"
-    return f"#{oid}"
-
-
-def _plain(props: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in props.items() if k not in SYSTEM_PROPERTIES}
+    return {"contacts": "contactinformation", "companies": "companyinformation"}.get(
+        object_type, "dealinformation"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hubsync.emulator import autolink
 from hubsync.emulator.objects import (
     BATCH_LIMIT,
     SINGULAR,
@@ -30,6 +31,7 @@ from hubsync.emulator.validation import (
     rule_issues,
     same_value,
 )
+from hubsync.hubspot.assoc_types import PRIMARY, UNLABELED
 
 
 @dataclass
@@ -38,7 +40,7 @@ class _Plan:
     target: str | None
     changes: dict[str, str]
     shown: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
+    links: list[tuple[str, str, bool]] = field(default_factory=list)  # (type, id, primary)
 
 
 def batch_write(store: Store, object_type: str, mode: str, body: JSON) -> tuple[int, JSON]:
@@ -61,11 +63,10 @@ def batch_write(store: Store, object_type: str, mode: str, body: JSON) -> tuple[
         if oid is None:
             oid = store.create(object_type)
         store.write(object_type, oid, plan.changes)
-        for other in plan.links:
-            if object_type == "deals":
-                store.link(oid, other)
-            else:
-                store.link(other, oid)
+        for other_type, other, primary in plan.links:
+            store.links.add(object_type, oid, other_type, other, primary=primary)
+        if store.auto_companies:
+            autolink.after_write(store, object_type, oid)
         result = render(store, object_type, oid, plan.shown)
         if mode == "upsert":
             result["new"] = new
@@ -82,7 +83,7 @@ def _plan(store: Store, object_type: str, mode: str, index: int, item: Any) -> _
     if mode == "create":
         key = str(item.get("objectWriteTraceId", index))
         plan = _Plan(key, None, dict(props))
-        plan.links = [str(a.get("to", {}).get("id")) for a in item.get("associations") or []]
+        plan.links = [_link(object_type, a) for a in item.get("associations") or []]
     elif mode == "update":
         key = input_id(item)
         id_property(store, object_type, item.get("idProperty"), required=False)
@@ -101,6 +102,19 @@ def _plan(store: Store, object_type: str, mode: str, index: int, item: Any) -> _
         return plan
     plan.shown = list(plan.changes)
     return plan
+
+
+def _link(object_type: str, association: Any) -> tuple[str, str, bool]:
+    """(type, id, primary) of one `associations` entry of a create; the target's type is the
+    one the HubSpot-defined type id leads to (without types: deal↔contact, as before)."""
+    to = association.get("to") if isinstance(association, dict) else None
+    target = str(to.get("id")) if isinstance(to, dict) else "None"
+    types = association.get("types") if isinstance(association, dict) else None
+    ids = {t.get("associationTypeId") for t in types or () if isinstance(t, dict)}
+    for (source, other), type_id in [*PRIMARY.items(), *UNLABELED.items()]:
+        if source == object_type and type_id in ids:
+            return other, target, (source, other) in PRIMARY and PRIMARY[(source, other)] in ids
+    return ("contacts" if object_type == "deals" else "deals"), target, False
 
 
 def _check(store: Store, object_type: str, mode: str, plan: _Plan) -> list[JSON]:
@@ -130,8 +144,7 @@ def _check(store: Store, object_type: str, mode: str, plan: _Plan) -> list[JSON]
             continue
         if not same_value(definition, current.get(name), value):
             changes[name] = value
-    for other in plan.links:
-        other_type = "contacts" if object_type == "deals" else "deals"
+    for other_type, other, _ in plan.links:
         if other not in store.objects(other_type):
             errors.append(
                 issue("OBJECT_NOT_FOUND", f"Object {other} does not exist", None, plan.key)
