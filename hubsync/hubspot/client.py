@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from hubsync.hubspot.associations import Associations
+from hubsync.hubspot.associations import AssociationMethods, Associations
 from hubsync.hubspot.batching import BatchWriter, chunked, run_parallel
 from hubsync.hubspot.limiter import RateLimiter
 from hubsync.hubspot.models import (
@@ -23,7 +23,6 @@ from hubsync.hubspot.models import (
     HubSpotObject,
     Pipeline,
     PropertyDef,
-    RecordFailure,
     SearchPage,
     Stage,
     WriteResult,
@@ -52,8 +51,10 @@ def _key(id_property: str | None, value: str) -> str:
     return value.strip().lower() if id_property == "email" else value
 
 
-class HubSpotClient:
+class HubSpotClient(AssociationMethods):
     """HubSpot CRM calls for hubsync; see ClientOptions for limits, retries and timeouts.
+    Association calls (`associate`, `associate_typed`, `associations`, `associations_typed`)
+    come from `AssociationMethods`.
 
     Raises AuthError (401/403), DailyLimitError, TransientError (HubSpot unreachable or
     retries exhausted), ConfigError (schema problems) and HubSpotError (anything else).
@@ -219,20 +220,6 @@ class HubSpotClient:
     ) -> SearchPage:
         """The first page of a search and its total; see `Searcher.first_page`."""
         return self._search.first_page(object_type, filter_groups, properties)
-
-    # associations -------------------------------------------------------------------------
-
-    def associate(
-        self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]]
-    ) -> tuple[RecordFailure, ...]:
-        """Default-type associations; see `Associations.associate`."""
-        return self._associations.associate(from_type, to_type, pairs)
-
-    def associations(
-        self, from_type: str, to_type: str, ids: Iterable[str]
-    ) -> dict[str, tuple[str, ...]]:
-        """Associated `to_type` ids per `from_type` id; see `Associations.read`."""
-        return self._associations.read(from_type, to_type, ids)
 
     # schema -------------------------------------------------------------------------------
 

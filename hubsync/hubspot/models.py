@@ -72,6 +72,16 @@ class WriteResult:
 
 
 @dataclass(frozen=True)
+class TypedAssociation:
+    """One associated record as an associations `batch/read` lists it: its id and the
+    HUBSPOT_DEFINED type ids of the association in the direction read (other categories
+    left out), e.g. {279, 1} for a contact's primary company."""
+
+    to_id: str
+    type_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
 class PropertyDef:
     """A property definition as far as hubsync's schema checks need it."""
 
