@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import csv
+import tempfile
 import tracemalloc
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hubsync.errors import InputError
-from hubsync.intake.csvread import Row, normalize_header, open_table
+from hubsync.intake.csvread import Row, Table, TableInfo, normalize_header, open_table
 from hubsync.intake.encoding import repair_mojibake, sniff_encoding
 
 DATA = Path(__file__).parent / "data"
@@ -368,3 +370,41 @@ def test_streaming_constant_memory(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert count == 50_000
     assert peak < 5 * 1024 * 1024
+
+
+def _read(table: Table, size: int | None) -> list[tuple[int, list[str]]] | tuple[str, int | None]:
+    """Every record (by `records()` or, with `size`, through line chunks), or the error."""
+    try:
+        if size is None:
+            return list(table.records())
+        return [r for chunk in table.line_chunks(size) for r in chunk.records()]
+    except InputError as error:
+        return (error.reason, error.line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "b", ";", '"', "\r", "\n", "\r\n", " ", "\x00"]), max_size=40
+    ).map("".join),
+    header_end=st.integers(0, 3),
+    size=st.integers(1, 4),
+)
+def test_line_chunks_hold_the_records_the_csv_reader_reads(
+    text: str, header_end: int, size: int
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        info = TableInfo(str(path), "utf-8", ";", 1, ("a",), ("a",))
+        table = Table(info, header_end)
+        assert _read(table, size) == _read(table, None)
+
+
+def test_a_csv_error_in_a_chunk_names_the_line_its_record_starts_on(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('a;b\n1;2\n"' + "x" * (csv.field_size_limit() + 1) + '"\n', encoding="utf-8")
+    table = Table(TableInfo(str(path), "utf-8", ";", 1, ("a", "b"), ("a", "b")), 1)
+    with pytest.raises(InputError) as error:
+        list(table.line_chunks(1))
+    assert (error.value.reason, error.value.line) == ("csv_error", 3)

@@ -10,12 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from hubsync.errors import InputError
-from hubsync.intake.encoding import MOJIBAKE, decode_errors, repair_mojibake, sniff_encoding
+from hubsync.intake.encoding import (
+    MOJIBAKE_START,
+    decode_errors,
+    repair_mojibake,
+    sniff_encoding,
+)
+from hubsync.intake.lines import LineChunk, RecordError, spans
 from hubsync.records import params
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -99,79 +105,54 @@ class Table:
 
         Raises InputError as `rows` does.
         """
-        for start, _, record in self._records(None):
-            yield start, record
+        yield from self._records()
 
     def line_chunks(self, size: int) -> Iterator[LineChunk]:
         """The lines after the header, cut after every `size` records, for a reader elsewhere:
         `LineChunk.records()` gives what `records()` gives for them. Raises as `rows` does."""
+        path = Path(self.info.path).name
         lines: list[str] = []
-        first, count = 1, 0  # the line number of lines[0]; records in lines
-        for start, end, _ in self._records(lines):
-            if not count:
-                del lines[: start - first]  # the header and what came before it
-                first = start
-            count += 1
-            if count == size:
-                yield LineChunk(first, lines[:], self.info.delimiter)
-                lines.clear()  # in place: `_records` appends to this list
-                first, count = end + 1, 0
+        first, count = 0, 0  # the line number of lines[0]; records in lines
+        with self._open() as handle:
+            try:
+                for start, end, record in spans(handle, self.info.delimiter):
+                    if end > self._header_end:
+                        first = first if count else start
+                        lines += record
+                        count += 1
+                        if count == size:
+                            yield LineChunk(first, lines, self.info.delimiter)
+                            lines, count = [], 0
+            except RecordError as exc:
+                raise _csv_error(path, exc.line, exc.error) from exc.error
+            except UnicodeDecodeError as exc:
+                raise _undecodable(path, exc) from exc
         if count:
             yield LineChunk(first, lines, self.info.delimiter)
 
-    def _records(self, capture: list[str] | None) -> Iterator[tuple[int, int, list[str]]]:
-        """(first line, last line, cells) of each record after the header; with `capture`,
-        every line read is appended to it."""
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
         path = Path(self.info.path).name
-        header_end = self._header_end
         line = 0
         with self._open() as handle:
-            source = handle if capture is None else _tee(handle, capture)
-            reader = csv.reader(source, delimiter=self.info.delimiter)
+            reader = csv.reader(handle, delimiter=self.info.delimiter)
             try:
                 for record in reader:
-                    start = line + 1
-                    line = reader.line_num
-                    if line > header_end:
-                        yield start, line, record
+                    start, line = line + 1, reader.line_num
+                    if line > self._header_end:
+                        yield start, record
             except csv.Error as exc:
-                raise InputError(
-                    path,
-                    line=line + 1,
-                    reason="csv_error",
-                    params=params(reason_detail=exc),
-                ) from exc
+                raise _csv_error(path, line + 1, exc) from exc
             except UnicodeDecodeError as exc:
-                # Decoding runs ahead of the csv reader in 8 KiB blocks: no reliable line here.
-                raise InputError(
-                    path,
-                    reason="undecodable",
-                    params=params(reason_detail=exc.reason),
-                ) from exc
+                raise _undecodable(path, exc) from exc
 
 
-def _tee(lines: Iterable[str], capture: list[str]) -> Iterator[str]:
-    for line in lines:
-        capture.append(line)
-        yield line
+def _csv_error(path: str, line: int, exc: csv.Error) -> InputError:
+    return InputError(path, line=line, reason="csv_error", params=params(reason_detail=exc))
 
 
-@dataclass(frozen=True)
-class LineChunk:
-    """Whole records of a table as physical lines, `first_line` the line number of the first."""
-
-    first_line: int
-    lines: list[str]
-    delimiter: str
-
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """(first line, cells) of each record, as `Table.records` reads them from the file."""
-        reader = csv.reader(self.lines, delimiter=self.delimiter)
-        before = self.first_line - 1
-        line = before
-        for record in reader:
-            start, line = line + 1, before + reader.line_num
-            yield start, record
+def _undecodable(path: str, exc: UnicodeDecodeError) -> InputError:
+    # Decoding runs ahead of the csv reader in 8 KiB blocks: no reliable line here.
+    return InputError(path, reason="undecodable", params=params(reason_detail=exc.reason))
 
 
 def make_row(record: list[str], start: int, width: int) -> Row | None:
@@ -191,7 +172,8 @@ def make_row(record: list[str], start: int, width: int) -> Row | None:
         cells = record[:width]
         extra = tuple(_trim(record[width:]))
     repaired: tuple[int, ...] = ()
-    if not joined.isascii() and MOJIBAKE.search(joined):  # the pattern is not ASCII
+    # Only text with a MOJIBAKE_START (never ASCII) can change; `repaired` names what did.
+    if not joined.isascii() and MOJIBAKE_START.search(joined):
         fixed = [repair_mojibake(c) for c in cells]
         repaired = tuple(i for i, (a, b) in enumerate(zip(cells, fixed, strict=True)) if a != b)
         cells = fixed

