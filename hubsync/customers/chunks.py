@@ -18,7 +18,8 @@ from typing import NamedTuple
 from hubsync.customers.mailboxes import Mailbox
 from hubsync.customers.parsed import ParsedRow
 from hubsync.customers.rows import RowParser
-from hubsync.intake.csvread import LineChunk, Table, make_row
+from hubsync.intake.csvread import Table, make_row
+from hubsync.intake.lines import LineChunk
 from hubsync.records import RowError, RowWarning
 
 CHUNK_ROWS = 2_000
