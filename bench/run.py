@@ -6,6 +6,7 @@ latency, and prints a Markdown report that is also written to bench/results.md:
 
     uv run python bench/run.py                 # full: 10,000 customers, 50,000 lines
     uv run python bench/run.py --quick         # smoke run, well under two minutes
+    uv run python bench/run.py --only-validate # validate of 1,000,000 rows: its section only
 
 Not a test: nothing here asserts; targets are reported as met or missed.
 """
@@ -21,6 +22,7 @@ import logging
 import os
 import platform
 import pstats
+import re
 import shutil
 import subprocess
 import sys
@@ -28,11 +30,12 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from generate import ExportSet, generate, write_customers
+from phones import PhoneComparison, compare_phones
 
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
@@ -71,6 +74,11 @@ class BenchOptions:
     bookings_case: bool = True  # also run 1,000 customers + 5,000 lines (issue "Bookings")
     profile: bool = False
     label: str = "full"
+
+    @property
+    def only_validate(self) -> bool:
+        """No sync runs at all (`--only-validate`, or 0 customers and 0 journal lines)."""
+        return not (self.customers or self.journal_lines)
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,8 @@ class ValidateMeasure:
     exit_code: int
     first_line: str
     all_processes_mb: float = 0.0  # with its worker processes: largest sampled sum of PSS
+    phones: PhoneComparison | None = None  # the phone fast path against libphonenumber
+    profile: str = ""  # cProfile of the validate process (not its workers), with --profile
 
     @property
     def rows_per_second(self) -> float:
@@ -318,7 +328,8 @@ def _profile_text(profiler: cProfile.Profile) -> str:
 # would not do: it keeps the high-water mark from before exec, i.e. of this forked
 # benchmark process with all its data, which inflated the first measurement to 542 MB.
 _CHILD = """
-import atexit, sys
+import atexit, cProfile, pstats, sys
+PROFILE_FILE = sys.argv.pop()
 PEAK_FILE = sys.argv.pop()
 def _peak():
     with open("/proc/self/status") as status:
@@ -327,6 +338,13 @@ def _peak():
         out.write(kib)
 atexit.register(_peak)
 from hubsync.cli import main
+if PROFILE_FILE:
+    profiler = cProfile.Profile()
+    def _stats():
+        with open(PROFILE_FILE, "w") as out:
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+    atexit.register(_stats)
+    profiler.enable()
 main()
 """
 
@@ -353,10 +371,14 @@ def _pss_kib(pids: list[int]) -> int:
     return total
 
 
-def measure_validate(path: Path, rows: int, workdir: Path) -> ValidateMeasure:
+def measure_validate(
+    path: Path, rows: int, workdir: Path, *, profile: bool = False
+) -> ValidateMeasure:
     """`hubsync validate FILE` in a child process: wall time and the child's peak RSS."""
     peak_file = workdir / "validate.peak"
+    profile_file = workdir / "validate.profile" if profile else None
     command = [sys.executable, "-c", _CHILD, "validate", str(path), str(peak_file)]
+    command.append(str(profile_file or ""))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBSPOT_", "HUBSYNC_"))}
     output = workdir / "validate.out"
     with output.open("wb") as sink:
@@ -372,11 +394,14 @@ def measure_validate(path: Path, rows: int, workdir: Path) -> ValidateMeasure:
             status = proc.returncode
         seconds = time.perf_counter() - started
     text = output.read_text(encoding="utf-8", errors="replace")
-    first = next((ln.strip() for ln in text.splitlines() if "rows →" in ln), text[:200])
+    # "  1000000 rows → 974160 contacts; …" (in the console's language: "Zeilen → …").
+    summary = re.compile(r"\s+\d+ \S+ → ")
+    first = next((ln.strip() for ln in text.splitlines() if summary.match(ln)), text[:200])
     if not peak_file.is_file():
         raise RuntimeError(f"validate child wrote no peak memory: {proc.returncode}")
     peak_mb = int(peak_file.read_text()) / 1024
-    return ValidateMeasure(rows, seconds, peak_mb, status, first, biggest / 1024)
+    profiled = profile_file.read_text() if profile_file and profile_file.is_file() else ""
+    return ValidateMeasure(rows, seconds, peak_mb, status, first, biggest / 1024, profile=profiled)
 
 
 # -- the whole benchmark -----------------------------------------------------------------
@@ -387,8 +412,8 @@ def run_benchmark(
 ) -> Report:
     """Generate, run every scenario and the validate measurement; returns the report."""
     report = Report(options, machine())
-    sizes = [(options.customers, options.journal_lines)]
-    if options.bookings_case and (options.customers, options.journal_lines) != (1000, 5000):
+    sizes = [] if options.only_validate else [(options.customers, options.journal_lines)]
+    if sizes and options.bookings_case and sizes[0] != (1000, 5000):
         sizes.insert(0, (1000, 5000))
     for customers, lines in sizes:
         started = time.perf_counter()
@@ -404,7 +429,9 @@ def run_benchmark(
         path = workdir / f"kunden_{options.validate_rows}.csv"
         write_customers(path, options.validate_rows, seed=options.seed + 1)
         echo(f"validate: {options.validate_rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) …")
-        report.validation = measure_validate(path, options.validate_rows, workdir)
+        measured = measure_validate(path, options.validate_rows, workdir, profile=options.profile)
+        echo(f"validate: {measured.seconds:.1f} s; comparing the phone fast path …")
+        report.validation = replace(measured, phones=compare_phones(path))
         path.unlink()
     return report
 
@@ -533,6 +560,8 @@ def render(report: Report) -> str:
             "",
             f"`{v.first_line}`",
         ]
+        if v.phones is not None:
+            lines += ["", f"Phone fast path over this file: {v.phones.line()}."]
     lines += ["", "## Targets", "", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {_mark(ok)} |" for t, m, ok in targets(report)]
     lines += ["", "## What the runs did", ""]
@@ -558,7 +587,14 @@ def parse_options(argv: Sequence[str] | None) -> tuple[BenchOptions, Path, bool]
     parser.add_argument("--profile", action="store_true", help="cProfile each run")
     parser.add_argument("--results", type=Path, default=None, help="Markdown output file")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument(
+        "--only-validate",
+        action="store_true",
+        help="only the validate measurement; updates just its section of the results file",
+    )
     args = parser.parse_args(argv)
+    if args.only_validate:
+        args.customers = args.journal_lines = 0
     options = BenchOptions(
         customers=args.customers,
         journal_lines=args.journal_lines,
@@ -597,13 +633,43 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     text = render(report)
+    if options.only_validate and results.is_file():
+        text = with_validate_section(results.read_text(encoding="utf-8"), text, report.machine)
     results.write_text(text, encoding="utf-8")
     print()
     print(text)
     if options.profile:
         for run in report.runs:
             print(f"\n### profile: {run.scenario}, {run.name}\n{run.profile}")
+        if report.validation is not None:
+            print(f"\n### profile: validate (main process)\n{report.validation.profile}")
     print(f"written to {results}")
+
+
+_VALIDATE_HEADING = "## Offline `hubsync validate`"
+
+
+def with_validate_section(existing: str, fresh: str, machine: dict[str, str]) -> str:
+    """`existing` results with the validate section and targets of the `fresh` report."""
+
+    def section(text: str) -> tuple[int, int]:
+        start = text.index(_VALIDATE_HEADING)
+        end = text.find("\n## ", start + 1)
+        return start, len(text) if end < 0 else end + 1
+
+    if _VALIDATE_HEADING not in existing or _VALIDATE_HEADING not in fresh:
+        return fresh
+    start, end = section(fresh)
+    note = f"Measured alone (`--only-validate`): {machine['hubsync']}, {machine['started']}.\n\n"
+    new = fresh[start:end].replace("\n\n", "\n\n" + note, 1)
+    start, end = section(existing)
+    text = existing[:start] + new + existing[end:]
+    rows = [ln for ln in fresh.splitlines() if ln.startswith("| validate ")]
+    lines = text.splitlines()
+    old = [i for i, ln in enumerate(lines) if ln.startswith("| validate ")]
+    at = old[0] if old else lines.index("## Targets") + 4  # after the heading, blank, head, rule
+    kept = [ln for i, ln in enumerate(lines) if i not in old]
+    return "\n".join(kept[:at] + rows + kept[at:]) + "\n"
 
 
 if __name__ == "__main__":

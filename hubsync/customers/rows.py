@@ -41,6 +41,7 @@ _CONVERTED |= {"salutation", "email"}
 _BY_COUNTRY = frozenset({"phone", "mobile", "zip"})  # their verdict depends on the country
 _REGION = re.compile(r"[A-Za-z]{2}")
 CACHE_VALUES = 16384  # per column (see _Values): a few MB at most
+_PROBE_VALUES = 1024  # a column's first distinct values: do they repeat?
 # What the parser does with a column's cell (the order matters to `RowParser._fill`).
 _EMAIL, _FACILITY, _ADDRESS, _CONVERT, _PLAIN, _NUMBER = range(6)
 
@@ -94,8 +95,9 @@ def _convert(column: Column, value: str, country: str, today: date) -> _Converte
 class _Values:
     """The verdicts on one column's values, kept while its values repeat (dates, PLZ, towns).
 
-    A full cache starts over; a column whose values rarely repeated (amounts, phone numbers)
-    stops caching. Either way every verdict is `_convert`'s: the cache only saves time.
+    A full cache starts over; a column whose values repeated less often than new ones came
+    (amounts, phone numbers), by its first 1024 values or when full, stops caching. Either
+    way every verdict is `_convert`'s: the cache only saves time.
     """
 
     __slots__ = ("column", "today", "by_country", "cache", "hits")
@@ -117,9 +119,12 @@ class _Values:
             self.hits += 1
             return found
         found = _convert(self.column, value, country, self.today)
-        if len(cache) >= CACHE_VALUES:
-            self.cache = cache = {} if self.hits >= CACHE_VALUES else None
-            self.hits = 0
+        size = len(cache)
+        if size in (_PROBE_VALUES, CACHE_VALUES):
+            if self.hits < size:  # more new values than repeats: caching does not pay
+                self.cache = cache = None
+            elif size == CACHE_VALUES:
+                self.cache, self.hits = {}, 0
         if cache is not None:
             cache[key] = found
         return found
