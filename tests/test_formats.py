@@ -14,6 +14,7 @@ from hubsync.intake.emails import check_emails
 from hubsync.intake.formats import (
     format_date,
     format_decimal,
+    normalize_date,
     normalize_decimal,
     normalize_zip,
     parse_bool,
@@ -267,3 +268,25 @@ def test_plain_amount_fast_path_agrees_with_parse_and_format(text: str) -> None:
     except ValueError:
         fast = None
     assert fast == _slow_decimal(text)
+
+
+_DATES = st.builds(
+    lambda d, m, y, sep: f"{d:02d}{sep}{m:02d}{sep}{y:04d}",
+    st.integers(0, 39),
+    st.integers(0, 14),
+    st.integers(0, 2999),
+    st.sampled_from([".", ".", "-", "/"]),
+)
+
+
+@given(st.one_of(_DATES, st.text("0123456789. :-١", max_size=12)))
+def test_plain_date_fast_path_agrees_with_parse_and_format(text: str) -> None:
+    try:
+        expected: str | None = format_date(parse_date(text, TODAY))
+    except ValueError:
+        expected = None
+    try:
+        fast: str | None = normalize_date(text, TODAY)
+    except ValueError:
+        fast = None
+    assert fast == expected

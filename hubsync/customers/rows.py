@@ -19,11 +19,10 @@ from hubsync.intake.csvread import Row
 from hubsync.intake.emails import check_emails
 from hubsync.intake.formats import (
     FormatError,
-    format_date,
+    normalize_date,
     normalize_decimal,
     normalize_zip,
     parse_bool,
-    parse_date,
 )
 from hubsync.intake.phones import normalize_phone
 from hubsync.records import Params, RowError, RowWarning, params
@@ -41,7 +40,7 @@ _CONVERTED |= {"salutation", "email"}
 _BY_COUNTRY = frozenset({"phone", "mobile", "zip"})  # their verdict depends on the country
 _REGION = re.compile(r"[A-Za-z]{2}")
 CACHE_VALUES = 16384  # per column (see _Values): a few MB at most
-_PROBE_VALUES = 1024  # a column's first distinct values: do they repeat?
+_PROBE_VALUES = 2048  # a column's first distinct values: do they repeat at all?
 # What the parser does with a column's cell (the order matters to `RowParser._fill`).
 _EMAIL, _FACILITY, _ADDRESS, _CONVERT, _PLAIN, _NUMBER = range(6)
 
@@ -61,7 +60,7 @@ def _convert(column: Column, value: str, country: str, today: date) -> _Converte
             region = country.upper() if _REGION.fullmatch(country) else "DE"
             return _Converted(normalize_phone(value, region))
         if kind in ("date", "datetime_date"):
-            return _Converted(format_date(parse_date(value, today)))
+            return _Converted(normalize_date(value, today))
         if kind == "zip":
             zip_code, padded = normalize_zip(value, country)
             if padded:
@@ -95,9 +94,9 @@ def _convert(column: Column, value: str, country: str, today: date) -> _Converte
 class _Values:
     """The verdicts on one column's values, kept while its values repeat (dates, PLZ, towns).
 
-    A full cache starts over; a column whose values repeated less often than new ones came
-    (amounts, phone numbers), by its first 1024 values or when full, stops caching. Either
-    way every verdict is `_convert`'s: the cache only saves time.
+    A full cache starts over, unless its values repeated less often than new ones came; a
+    column whose first 2048 values hardly repeated (amounts, phone numbers) stops caching
+    at once. Either way every verdict is `_convert`'s: the cache only saves time.
     """
 
     __slots__ = ("column", "today", "by_country", "cache", "hits")
@@ -120,11 +119,11 @@ class _Values:
             return found
         found = _convert(self.column, value, country, self.today)
         size = len(cache)
-        if size in (_PROBE_VALUES, CACHE_VALUES):
-            if self.hits < size:  # more new values than repeats: caching does not pay
-                self.cache = cache = None
-            elif size == CACHE_VALUES:
-                self.cache, self.hits = {}, 0
+        if size == _PROBE_VALUES and self.hits * 8 < size:  # values that hardly ever repeat
+            self.cache = cache = None
+        elif size == CACHE_VALUES:  # full: start over, unless repeats were the fewer
+            self.cache = cache = {} if self.hits >= size else None
+            self.hits = 0
         if cache is not None:
             cache[key] = found
         return found

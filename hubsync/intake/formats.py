@@ -73,6 +73,20 @@ def format_date(value: date) -> str:
     return value.isoformat()
 
 
+def normalize_date(text: str, today: date) -> str:
+    """`format_date(parse_date(text, today))`, read off the digits for a plain "dd.mm.yyyy"."""
+    if len(text) == 10 and text[2] == text[5] == "." and text.isascii():
+        day, month, year = text[:2], text[3:5], text[6:]
+        if day.isdigit() and month.isdigit() and year.isdigit():
+            try:
+                date(int(year), int(month), int(day))
+            except ValueError:
+                pass  # parse_date says why
+            else:
+                return f"{year}-{month}-{day}"
+    return format_date(parse_date(text, today))
+
+
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
 _CURRENCY = re.compile(r"€|eur", re.IGNORECASE)
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
