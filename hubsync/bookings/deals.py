@@ -45,9 +45,6 @@ def deal_read(key: str = NUMBER) -> tuple[str, ...]:
     return (key, *_DEAL_FIELDS)
 
 
-DEAL_READ = deal_read()
-
-
 @dataclass(frozen=True)
 class DealOptions:
     """How deals are written in this portal: pipeline and stages as ids (resolved from
