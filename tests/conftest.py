@@ -1,4 +1,4 @@
-"""Shared fixtures: a clean environment for every test."""
+"""Shared fixtures: a clean environment for every test; an emulator and a session on it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import requests
+
+from hubsync.emulator import Emulator
 
 _PREFIXES = ("HUBSPOT_", "HUBSYNC_", "SMTP_", "MAIL_")
 
@@ -31,3 +34,18 @@ def _restore_logging() -> Iterator[None]:
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """A running emulator whose portal is set up for hubsync (a test file may override)."""
+    with Emulator(with_hubsync_schema=True) as emu:
+        yield emu
+
+
+@pytest.fixture
+def http(emulator: Emulator) -> Iterator[requests.Session]:
+    """A session with the emulator's token, for tests that talk HTTP themselves."""
+    with requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {emulator.token}"
+        yield session

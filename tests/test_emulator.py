@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,19 +15,6 @@ V = "/crm/objects/2026-09"
 CONTACTS = f"{V}/contacts"
 DEALS = f"{V}/deals"
 ASSOC = "/crm/associations/2026-09"
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(with_hubsync_schema=True) as emu:
-        yield emu
-
-
-@pytest.fixture
-def http(emulator: Emulator) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.headers["Authorization"] = f"Bearer {emulator.token}"
-        yield session
 
 
 def post(http: requests.Session, emu: Emulator, path: str, body: Any) -> requests.Response:

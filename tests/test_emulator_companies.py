@@ -24,13 +24,6 @@ def emulator() -> Iterator[Emulator]:
         yield emu
 
 
-@pytest.fixture
-def http(emulator: Emulator) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.headers["Authorization"] = f"Bearer {emulator.token}"
-        yield session
-
-
 def post(http: requests.Session, emu: Emulator, path: str, body: Any) -> requests.Response:
     return http.post(emu.url + path, json=body, timeout=5)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,19 +36,6 @@ def eq(name: str, value: str) -> dict[str, Any]:
 
 def group(*filters: dict[str, Any]) -> dict[str, Any]:
     return {"filters": list(filters)}
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(with_hubsync_schema=True) as emu:
-        yield emu
-
-
-@pytest.fixture
-def http(emulator: Emulator) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.headers["Authorization"] = f"Bearer {emulator.token}"
-        yield session
 
 
 def post(http: requests.Session, emulator: Emulator, body: dict[str, Any]) -> requests.Response:
