@@ -2,26 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
-
-import pytest
-
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-
-
-@pytest.fixture
-def bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """bench/run.py as a module (it imports its siblings `generate` and `phones`)."""
-    monkeypatch.syspath_prepend(str(BENCH))
-    spec = importlib.util.spec_from_file_location("hubsync_bench_run_validate", BENCH / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_only_validate_runs_no_sync_and_replaces_just_its_section(
@@ -34,7 +16,7 @@ def test_only_validate_runs_no_sync_and_replaces_just_its_section(
     phones = report.validation.phones
     assert phones is not None and phones.cells > 2000 and phones.fast > 0
     assert phones.disagreements == []
-    existing = (BENCH / "results.md").read_text(encoding="utf-8")
+    existing = (Path(bench.__file__).parent / "results.md").read_text(encoding="utf-8")
     merged = bench.with_validate_section(existing, bench.render(report), report.machine)
     assert merged.count("## Offline `hubsync validate`") == 1
     assert "| 3,000 |" in merged and "Phone fast path over this file" in merged
