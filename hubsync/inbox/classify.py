@@ -57,22 +57,29 @@ def classify(path: Path, mapping: Mapping) -> Classified:
     kind = FileKind(named) if named else classify_header(table.info.normalized, mapping)
     if kind is FileKind.UNKNOWN:
         header = ", ".join(table.info.header[:8])
-        return _refused(path, kind, table, "unknown_kind", (("reason_header", header),))
+        return Classified(
+            path,
+            kind,
+            table,
+            InputError(
+                path.name,
+                line=table.info.header_line,
+                reason="unknown_kind",
+                params=(("reason_header", header),),
+            ),
+        )
     if kind is FileKind.CUSTOMERS and not has_email_column(table.info.normalized, mapping):
-        return _refused(path, kind, table, "no_email_column")
+        return Classified(
+            path,
+            kind,
+            table,
+            InputError(
+                path.name,
+                line=table.info.header_line,
+                reason="no_email_column",
+            ),
+        )
     return Classified(path, kind, table)
-
-
-def _refused(
-    path: Path,
-    kind: FileKind,
-    table: Table,
-    reason: str,
-    params: tuple[tuple[str, str], ...] = (),
-) -> Classified:
-    """A readable file hubsync can't use: the reason points at its header line."""
-    error = InputError(path.name, line=table.info.header_line, reason=reason, params=params)
-    return Classified(path, kind, table, error)
 
 
 def classify_inbox(paths: Iterable[Path], mapping: Mapping) -> list[Classified]:
