@@ -44,3 +44,13 @@ class FetchAfter(StrEnum):
 
     MOVE = "move"
     DELETE = "delete"
+
+
+class Switch(StrEnum):
+    """A feature that is on or off (HUBSYNC_COMPANIES)."""
+
+    ON = "on"
+    OFF = "off"
+
+    def __bool__(self) -> bool:
+        return self is Switch.ON

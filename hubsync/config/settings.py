@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubsync.choices import FetchAfter, Language, MailWhen, SmtpSecurity
+from hubsync.choices import FetchAfter, Language, MailWhen, SmtpSecurity, Switch
 from hubsync.inbox.folders import ERRORPROCESSED, INBOX, PROCESSED
 from hubsync.secrets import url_password
 
@@ -38,6 +38,9 @@ class Settings:
     deal_cancelled_stage: str = "closedlost"
     deal_name_template: str = "{anlage} – {rechnungsnummer}"
     booking_window_days: int = 365
+    # Organisations of the customer export as HubSpot companies (off: the contact's
+    # `company` text property only, as before companies existed).
+    companies: Switch = Switch.ON
     language: Language = Language.DE
     smtp_host: str | None = None
     smtp_port: int = SmtpSecurity.STARTTLS.default_port  # else the security mode's port

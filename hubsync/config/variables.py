@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hubsync.bookings.deal_fields import check_name_template
-from hubsync.choices import FetchAfter, Language, MailWhen, SmtpSecurity
+from hubsync.choices import FetchAfter, Language, MailWhen, SmtpSecurity, Switch
 from hubsync.config.settings import Settings
 from hubsync.hubspot.paths import is_api_version
 from hubsync.mapping.names import is_property_name
@@ -216,6 +216,7 @@ VARIABLES: tuple[Var | Rule, ...] = (
     Var("HUBSYNC_DEAL_STAGE", "deal_stage"),
     Var("HUBSYNC_DEAL_CANCELLED_STAGE", "deal_cancelled_stage"),
     Var("HUBSYNC_BOOKING_WINDOW_DAYS", "booking_window_days", integer(1, 36_500)),
+    Var("HUBSYNC_COMPANIES", "companies", choice(Switch)),
     Var("HUBSYNC_LANGUAGE", "language", choice(Language)),
     Var("SMTP_PORT", "smtp_port", integer(1, 65_535), lambda v: v["smtp_security"].default_port),
     Var("SMTP_PASSWORD", "smtp_password"),

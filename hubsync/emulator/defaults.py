@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from hubsync.emulator import schema
 from hubsync.emulator.store import Store
-from hubsync.portal.specs import GROUP, GROUP_LABEL, PortalOptions, contact_specs, deal_specs
+from hubsync.portal.specs import (
+    GROUP,
+    GROUP_LABEL,
+    PortalOptions,
+    company_specs,
+    contact_specs,
+    deal_specs,
+)
 
 CONTACT_TEXT = (
     "firstname",
@@ -175,6 +182,7 @@ def install_hubsync_schema(store: Store, options: PortalOptions = HUBSYNC_OPTION
     for object_type, specs in (
         ("contacts", contact_specs(options)),
         ("deals", deal_specs(options)),
+        ("companies", company_specs(options)),
     ):
         schema.create_group(store, object_type, {"name": GROUP, "label": GROUP_LABEL})
         for spec in specs:

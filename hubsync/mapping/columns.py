@@ -39,6 +39,7 @@ from typing import Literal
 
 from hubsync.intake.csvread import normalize_header
 from hubsync.mapping.booking_columns import BOOKING_COLUMNS
+from hubsync.mapping.company_rules import CompanyRules
 from hubsync.mapping.policies import Constants, WritePolicy, merge_value
 
 FileKindName = Literal["customers", "bookings"]
@@ -55,7 +56,12 @@ _CONTACT_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("firstname", "text", ("Vorname", "First name")),
     ("lastname", "text", ("Name", "Nachname", "Last name", "Familienname")),
     ("salutation", "salutation", ("Anrede",)),
-    ("company", "text", ("Firma", "Firma/Verein", "Verein", "Company")),
+    (
+        "company",
+        "text",
+        ("Firma", "Firma/Verein", "Verein", "Schule", "Organisation", "Organization")
+        + ("Company", "Company name", "Organisation/Firma", "Firmenname"),
+    ),
     ("address", "street", ("Straße", "Strasse", "Str.")),
     ("address", "housenumber", ("Hausnummer", "Hausnr.", "Nr.")),
     ("address", "text", ("Adresse", "Anschrift")),
@@ -136,6 +142,7 @@ class Mapping:
     ignored: frozenset[str] = frozenset()
     contact_constants: Constants = Constants()
     deal_constants: Constants = Constants()
+    companies: CompanyRules = CompanyRules()
 
     def policy(self, prop: str) -> WritePolicy:
         """The write policy of `prop` (overwrite unless the mapping says otherwise)."""

@@ -10,6 +10,7 @@ from hubsync.errors import ConfigError
 from hubsync.intake.csvread import normalize_header
 from hubsync.mapping.booking_columns import BOOKING_ROLES
 from hubsync.mapping.columns import KINDS, FieldSpec, Mapping, default_kind
+from hubsync.mapping.company_rules import COMPANY_POLICIES, CompanyRules
 from hubsync.mapping.names import is_property_name
 from hubsync.mapping.policies import Constants, WritePolicy
 
@@ -62,7 +63,9 @@ class _Overlay:
             self.problem(where, f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
 
     def apply(self, data: dict[str, Any]) -> Mapping:
-        self.unknown_keys(data, {"contacts", "bookings", "deals", "files"}, "top level")
+        self.unknown_keys(
+            data, {"contacts", "bookings", "deals", "files", "companies"}, "top level"
+        )
         contacts = self.table(data, "contacts", "[contacts]")
         self.unknown_keys(
             contacts, {"columns", "policies", "clear_blanks", "constants"}, "[contacts]"
@@ -91,6 +94,7 @@ class _Overlay:
         self.unknown_keys(bookings, {"columns"}, "[bookings]")
         for column, role in self.table(bookings, "columns", "[bookings.columns]").items():
             self.booking_column(column, role)
+        companies = self.companies(self.table(data, "companies", "[companies]"))
         files = self.table(data, "files", "[files]")
         self.unknown_keys(files, {"customers", "bookings"}, "[files]")
         customer_files = self.patterns(files, "customers", self.base.customer_file_patterns)
@@ -110,7 +114,28 @@ class _Overlay:
                 {k: v for k, v in self.policies.items() if k in contact_constants},
             ),
             deal_constants=Constants(deal_constants, deal_policies),
+            companies=companies,
         )
+
+    def companies(self, table: dict[str, Any]) -> CompanyRules:
+        """The `[companies]` section: departments, extra free-mail domains, policies."""
+        self.unknown_keys(table, {"departments", "freemail", "policies"}, "[companies]")
+        departments = table.get("departments", False)
+        if not isinstance(departments, bool):
+            self.problem("[companies] departments", f"must be true or false, not {departments!r}")
+        freemail = table.get("freemail", [])
+        if not isinstance(freemail, list) or not all(isinstance(d, str) for d in freemail):
+            self.problem("[companies] freemail", f"must be a list of domains, not {freemail!r}")
+            freemail = []
+        policies: dict[str, WritePolicy] = {}
+        for prop, value in self.table(table, "policies", "[companies.policies]").items():
+            where = f"[companies.policies] {prop!r}"
+            if prop not in COMPANY_POLICIES:
+                self.problem(where, f"hubsync writes only {', '.join(COMPANY_POLICIES)}")
+            elif (policy := self.check_policy(value, where)) is not None:
+                policies[prop] = policy
+        domains = frozenset(d.strip().lower().lstrip("@") for d in freemail if d.strip())
+        return CompanyRules(departments is True, domains, policies)
 
     def column_key(self, section: str, column: str, where: str) -> str | None:
         norm = normalize_header(column)

@@ -18,25 +18,38 @@ from hubsync.hubspot import HubSpotClient, Pipeline, PropertyDef
 from hubsync.mapping.columns import Mapping
 from hubsync.mapping.policies import Constants
 from hubsync.portal.deal_target import DealTarget, resolve_deal_target
-from hubsync.portal.specs import PortalOptions, PropertySpec, contact_specs, deal_specs
+from hubsync.portal.specs import (
+    COMPANY_KEY,
+    PortalOptions,
+    PropertySpec,
+    company_specs,
+    contact_specs,
+    deal_specs,
+)
 
 
 @dataclass(frozen=True)
 class PortalSchema:
-    """What the portal has, read once per run (3 calls)."""
+    """What the portal has, read once per run (3 calls; 4 with companies)."""
 
     contacts: dict[str, PropertyDef]
     deals: dict[str, PropertyDef]
     pipelines: tuple[Pipeline, ...]
+    companies: dict[str, PropertyDef] | None = None  # None: not read (companies off)
 
     def category_multi(self, name: str) -> bool:
         prop = self.contacts.get(name)
         return prop is not None and prop.field_type == "checkbox"
 
 
-def read_schema(client: HubSpotClient) -> PortalSchema:
+def read_schema(client: HubSpotClient, *, companies: bool = False) -> PortalSchema:
+    """The portal's properties and deal pipelines; company properties only when asked
+    (a portal without companies needs no company scopes)."""
     return PortalSchema(
-        client.properties("contacts"), client.properties("deals"), client.pipelines()
+        client.properties("contacts"),
+        client.properties("deals"),
+        client.pipelines(),
+        client.properties("companies") if companies else None,
     )
 
 
@@ -154,6 +167,26 @@ def _deal_problems(schema: PortalSchema, options: PortalOptions) -> tuple[list[s
     return missing, problems + _key_problem("deal", key, "HUBSYNC_INVOICE_NUMBER_PROPERTY")
 
 
+def _company_problems(schema: PortalSchema, options: PortalOptions) -> tuple[list[str], list[str]]:
+    """Missing company properties and other company property problems."""
+    if schema.companies is None:
+        return [], []
+    specs = company_specs(options)
+    missing = [s.name for s in specs if s.name not in schema.companies]
+    problems = [
+        f"company property {spec.name!r} is of type {prop.type}, expected {spec.type}"
+        for spec in specs
+        if (prop := schema.companies.get(spec.name)) is not None and not _fits(prop, spec)
+    ]
+    key = schema.companies.get(COMPANY_KEY)
+    if key is not None and not key.unique:
+        problems.append(
+            f"company property {COMPANY_KEY!r} is not unique-valued in HubSpot: delete it "
+            "(it holds only hubsync's keys) and run `hubsync setup`, or set HUBSYNC_COMPANIES=off"
+        )
+    return missing, problems
+
+
 @overload
 def check_schema(
     schema: PortalSchema,
@@ -193,6 +226,8 @@ def check_schema(
     )
     missing_deals, deal_problems = _deal_problems(schema, options) if deals else ([], [])
     problems += deal_problems
+    missing_companies, company_problems = _company_problems(schema, options)
+    problems += company_problems
     own = {s.name: s for s in contact_specs(options)}
     problems += constant_problems("contact", mapping.contact_constants, schema.contacts, own)
     target = None
@@ -210,10 +245,16 @@ def check_schema(
         problems.insert(0, "missing contact properties: " + ", ".join(missing_contacts))
     if missing_deals:
         problems.append("missing deal properties: " + ", ".join(missing_deals))
+    if missing_companies:
+        problems.append(
+            "missing company properties: "
+            + ", ".join(missing_companies)
+            + " (or HUBSYNC_COMPANIES=off)"
+        )
     problems += stage_problems
     if problems:
         # Only properties and options are `setup`'s to create; pipelines and stages are not.
-        fix = bool(missing_contacts or missing_deals or missing_options)
+        fix = bool(missing_contacts or missing_deals or missing_companies or missing_options)
         raise ConfigError(
             ["HubSpot portal is not set up for hubsync:", *problems]
             + (["Run `hubsync setup` to create what is missing (it changes nothing else)."] * fix)

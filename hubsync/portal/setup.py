@@ -11,6 +11,7 @@ from hubsync.portal.specs import (
     GROUP_LABEL,
     PortalOptions,
     added_options,
+    company_specs,
     contact_specs,
     deal_specs,
     mapped_specs,
@@ -33,7 +34,10 @@ def setup_portal(
     wanted = [f for f in [options.contact_category, *facilities] if f]
     own = contact_specs(options)
     extra = mapped_specs(mapping, (s.name for s in own)) if mapping is not None else ()
-    for object_type, specs in (("contacts", (*own, *extra)), ("deals", deal_specs(options))):
+    work = [("contacts", (*own, *extra)), ("deals", deal_specs(options))]
+    if options.companies:
+        work.append(("companies", company_specs(options)))
+    for object_type, specs in work:
         existing = client.properties(object_type)
         missing = [s for s in specs if s.name not in existing]
         if missing and GROUP not in client.groups(object_type):

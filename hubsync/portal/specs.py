@@ -35,6 +35,7 @@ class PortalOptions:
     deal_pipeline: str = "default"
     deal_stage: str = "closedwon"
     deal_cancelled_stage: str = "closedlost"
+    companies: bool = True  # HUBSYNC_COMPANIES: organisations become HubSpot companies
 
 
 DEFAULTS = PortalOptions()
@@ -140,6 +141,21 @@ def deal_specs(options: PortalOptions = DEFAULTS) -> tuple[PropertySpec, ...]:
     """Every deal property hubsync writes itself, as `setup` creates it."""
     key = deal_key_spec(options)
     return (key, *(s for s in DEAL_PROPERTIES if s.name != key.name))
+
+
+# The unique property a company is keyed by: its normalised name (`companies.names`).
+# HubSpot de-duplicates companies by domain only in its own imports, never through the API.
+COMPANY_KEY = "firmenschluessel"
+
+
+def company_specs(options: PortalOptions = DEFAULTS) -> tuple[PropertySpec, ...]:
+    """Every company property hubsync writes itself (none when companies are off): the key
+    and the booking figures under the contacts' names."""
+    if not options.companies:
+        return ()
+    key = PropertySpec(COMPANY_KEY, "Firmenschlüssel (hubsync)", "string", "text", unique=True)
+    figures = (s for s in HUBSYNC_CONTACT_PROPERTIES if s.name in FIGURE_PROPERTIES)
+    return (key, *figures)
 
 
 # HubSpot type and field type for a property the mapping file adds, by the column's kind.

@@ -91,7 +91,7 @@ def _hubspot_checks(settings: Settings, lines: list[str], t: Lang) -> bool:
 
         def schema() -> str:
             target = check_schema(
-                read_schema(client),
+                read_schema(client, companies=bool(settings.companies)),
                 portal_options(settings),
                 load_mapping(settings.mapping_file),
                 facilities=[settings.contact_category] if settings.contact_category else [],

@@ -123,7 +123,7 @@ class Run:
         client = self.collaborators.client
         if client is None or not files:
             return None
-        schema = read_schema(client)
+        schema = read_schema(client, companies=bool(self.settings.companies))
         target = check_schema(
             schema,
             portal_options(self.settings),

@@ -34,6 +34,7 @@ def portal_options(settings: Settings) -> PortalOptions:
         deal_pipeline=settings.deal_pipeline,
         deal_stage=settings.deal_stage,
         deal_cancelled_stage=settings.deal_cancelled_stage,
+        companies=bool(settings.companies),
     )
 
 
