@@ -1,0 +1,1 @@
+"""Organisations from the customer export as HubSpot companies: names, keys, plan and apply."""
