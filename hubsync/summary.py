@@ -37,6 +37,19 @@ class FileStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class CompanyCounts:
+    """The companies of a customer file: names created and adopted, how many updated."""
+
+    created: tuple[str, ...] = ()
+    adopted: tuple[str, ...] = ()  # found in HubSpot by name or domain, now keyed by hubsync
+    updated: int = 0
+    unchanged: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.adopted or self.updated or self.unchanged)
+
+
+@dataclass(frozen=True)
 class FileOutcome:
     """The result of one input file. Counts refer to HubSpot objects (planned, in a dry run)."""
 
@@ -60,6 +73,7 @@ class FileOutcome:
     reviews: tuple[RowError, ...] = ()  # rows set aside for a person (shared family mailbox)
     unmapped_columns: tuple[str, ...] = ()
     updated_properties: dict[str, int] = field(default_factory=dict)  # property → contacts changed
+    companies: CompanyCounts = CompanyCounts()
 
     @property
     def ok(self) -> bool:

@@ -314,9 +314,11 @@ def test_koch_figures_by_hand(one_shot: OneShot) -> None:
 
 
 def test_first_import_call_budget(one_shot: OneShot) -> None:
-    # Customers + journal into an empty portal: 19 calls (6 writes) when this was written.
-    assert one_shot.calls <= 30
-    assert one_shot.writes <= 8
+    # Customers + journal into an empty portal: 19 calls (6 writes) when this was written;
+    # companies (the school here) add 11 calls, 4 of them writes: company, contact link,
+    # deal links, figures.
+    assert one_shot.calls <= 31
+    assert one_shot.writes <= 10
     assert one_shot.summary.hubspot_calls == one_shot.calls
 
 

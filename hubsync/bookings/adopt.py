@@ -35,7 +35,10 @@ def adopt_unassigned(
     if not known:
         return
     waiting = {"propertyName": OPEN, "operator": "EQ", "value": "true"}
-    chunks = [known[i : i + IN_VALUES] for i in range(0, len(known), IN_VALUES)]
+    # IN takes string values lower-case only (search guide); numbers are compared exactly
+    # below, so "K-1" never adopts the deal of "k-1".
+    lowered = sorted({n.lower() for n in known})
+    chunks = [lowered[i : i + IN_VALUES] for i in range(0, len(lowered), IN_VALUES)]
     narrow = [
         {"filters": [waiting, {"propertyName": DEAL_CUSTOMER, "operator": "IN", "values": c}]}
         for c in chunks

@@ -54,15 +54,12 @@ def refresh_figures(
     if not contacts:
         return []
     deals_of, errors = _associate(client, pairs, contacts)
-    unknown = sorted({d for ids in deals_of.values() for d in ids} - set(deals))
-    if unknown:
-        for obj in client.read("deals", unknown, deal_read(options.key)).values():
-            deals[obj.id] = dict(obj.properties)
+    read_deals(client, {d for ids in deals_of.values() for d in ids}, options.key, deals)
     if not options.names:
         return errors
     updates: dict[str, dict[str, str]] = {}
     for contact in contacts:
-        figures = _figures(deals_of[contact], deals, options)
+        figures = figures_of(deals_of[contact], deals, options)
         current = directory.get(contact)
         changes = {
             n: figures[n] for n in options.names if not same_value(current.get(n), figures[n])
@@ -70,6 +67,14 @@ def refresh_figures(
         if changes:
             updates[contact] = changes
     return errors + _write(client, updates, directory)
+
+
+def read_deals(client: HubSpotClient, ids: set[str], key: str, deals: DealCache) -> None:
+    """Read the deals among `ids` this run has not seen into the run's cache `deals`."""
+    unknown = sorted(ids - set(deals))
+    if unknown:
+        for obj in client.read("deals", unknown, deal_read(key)).values():
+            deals[obj.id] = dict(obj.properties)
 
 
 def _associate(
@@ -94,7 +99,8 @@ def _associate(
     return deals_of, errors
 
 
-def _figures(deal_ids: set[str], deals: DealCache, options: FigureOptions) -> dict[str, str]:
+def figures_of(deal_ids: set[str], deals: DealCache, options: FigureOptions) -> dict[str, str]:
+    """The figure properties of a record with these deals (their properties in `deals`)."""
     facts = [
         f
         for deal in deal_ids

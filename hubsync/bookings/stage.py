@@ -38,6 +38,14 @@ class BookingOptions:
 
 
 @dataclass(frozen=True)
+class BookingsDone:
+    """The outcome of a synced journal file and its (deal id, contact id) pairs."""
+
+    outcome: FileOutcome
+    pairs: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True)
 class BookingFile:
     """A journal file as read offline: its documents and the outcome so far."""
 
@@ -85,7 +93,7 @@ def sync_bookings(
     directory: ContactDirectory,
     deals: DealCache,
     progress: Progress,
-) -> FileOutcome:
+) -> BookingsDone:
     """Bring the deals, associations and figures of a read journal file up to date (a dry
     run plans only). `directory` and `deals` are the run's caches."""
     name, documents = read.outcome.name, list(read.batch.documents)
@@ -105,7 +113,7 @@ def sync_bookings(
         warnings=(*read.outcome.warnings, *unassigned),
     )
     if options.lookup.dry_run:
-        return outcome
+        return BookingsDone(outcome)
     progress(f"{name}: writing {len(plan.writes)} deals", batches(len(plan.writes)))
     result = apply_deals(plan, client)
     deals.update(result.seen)  # the run's cache: the figures need not read these again
@@ -117,4 +125,5 @@ def sync_bookings(
     )
     errors = [*outcome.errors, *result.errors]
     errors += refresh_figures(client, pairs, options.figures, directory, deals)
-    return replace(outcome, errors=tuple(sorted(errors, key=lambda e: e.line)))
+    done = replace(outcome, errors=tuple(sorted(errors, key=lambda e: e.line)))
+    return BookingsDone(done, frozenset(pairs))

@@ -240,6 +240,30 @@ MESSAGES: dict[str, Entry] = {
         "Buchungszahlen des Kontakts {contact} nicht geschrieben: {hubspot}",
         "figures of contact {contact} not written: {hubspot}",
     ),
+    "company_rejected": _entry(
+        "Firma von HubSpot abgelehnt",
+        "company rejected by HubSpot",
+        "HubSpot hat die Firma {name} abgelehnt: {hubspot}",
+        "HubSpot rejected the company {name}: {hubspot}",
+    ),
+    "company_link_failed": _entry(
+        "Firmen-Verknüpfung fehlgeschlagen",
+        "company association failed",
+        "Kontakt {contact} konnte nicht mit Firma {company} verknüpft werden",
+        "contact {contact} could not be associated with company {company}",
+    ),
+    "company_deal_failed": _entry(
+        "Firmen-Verknüpfung fehlgeschlagen",
+        "company association failed",
+        "Deal {deal} konnte nicht mit Firma {company} verknüpft werden",
+        "deal {deal} could not be associated with company {company}",
+    ),
+    "company_figures_rejected": _entry(
+        "Buchungszahlen nicht geschrieben",
+        "figures not written",
+        "Buchungszahlen der Firma {company} nicht geschrieben: {hubspot}",
+        "figures of company {company} not written: {hubspot}",
+    ),
     # a whole file (pipeline.py, from an InputError)
     "file_rejected": _entry("Datei abgelehnt", "file rejected", "{reason}", "{reason}"),
 }

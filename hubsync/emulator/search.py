@@ -154,7 +154,12 @@ def _matches(props: dict[str, str], flt: JSON, reading: TokenReading) -> bool:
         return not stored
     if operator in ("IN", "NOT_IN"):
         values: list[Any] = flt["values"]
-        hit = stored is not None and any(_equal(stored, str(v)) for v in values)
+        # "When using the IN/NOT_IN operator with string properties, the searched values
+        # must be lowercase" (search guide): the stored text is compared lower-cased with
+        # the value as sent, so a value with capitals matches nothing.
+        hit = stored is not None and any(
+            _equal(stored, str(v)) and str(v) == str(v).lower() for v in values
+        )
         return hit is (operator == "IN")
     value = str(flt.get("value", ""))
     if operator == "NEQ":

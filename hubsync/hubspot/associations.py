@@ -64,11 +64,11 @@ class Associations:
         return self._write(from_type, to_type, "batch/associate/default", pairs, lambda i: i)
 
     def create(
-        self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]], type_id: int
+        self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]], *type_ids: int
     ) -> tuple[RecordFailure, ...]:
-        """Associations of HUBSPOT_DEFINED type `type_id` (see `assoc_types`) from → to;
-        rejected pairs as for `associate`."""
-        spec = [{"associationCategory": CATEGORY, "associationTypeId": type_id}]
+        """Associations of the HUBSPOT_DEFINED types `type_ids` (see `assoc_types`) from →
+        to, all types of a pair in one input; rejected pairs as for `associate`."""
+        spec = [{"associationCategory": CATEGORY, "associationTypeId": t} for t in type_ids]
         return self._write(
             from_type, to_type, "batch/create", pairs, lambda i: {**i, "types": spec}
         )
@@ -150,10 +150,13 @@ class AssociationMethods:
         return self._associations.associate(from_type, to_type, pairs)
 
     def associate_typed(
-        self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]], type_id: int
+        self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]], *type_ids: int
     ) -> tuple[RecordFailure, ...]:
-        """Associations of one HUBSPOT_DEFINED type; see `Associations.create`."""
-        return self._associations.create(from_type, to_type, pairs, type_id)
+        """Associations of HUBSPOT_DEFINED types (one input per pair carrying all of
+        them, e.g. unlabeled and primary); see `Associations.create`."""
+        if not type_ids:
+            raise ValueError("associate_typed needs at least one type id")
+        return self._associations.create(from_type, to_type, pairs, *type_ids)
 
     def associations(
         self, from_type: str, to_type: str, ids: Iterable[str]

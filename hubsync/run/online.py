@@ -7,13 +7,14 @@ the deal pipeline's labels to ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from hubsync.bookings.deals import OPEN, DealOptions
 from hubsync.bookings.figures_stage import FigureOptions
 from hubsync.bookings.lookup import LookupOptions
 from hubsync.bookings.stage import BookingOptions
+from hubsync.companies.plan import CompanyOptions
 from hubsync.config import Settings
 from hubsync.customers.contacts import ContactOptions
 from hubsync.customers.directory import CUSTOMER_NUMBERS
@@ -21,7 +22,7 @@ from hubsync.hubspot import HubSpotClient
 from hubsync.mapping.columns import Mapping
 from hubsync.portal.deal_target import DealTarget, resolve_deal_target
 from hubsync.portal.schema import PortalSchema
-from hubsync.portal.specs import FIGURE_PROPERTIES
+from hubsync.portal.specs import COMPANY_KEY, FIGURE_PROPERTIES
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Online:
     schema: PortalSchema
     contacts: ContactOptions
     bookings: BookingOptions
+    companies: CompanyOptions | None = None  # None: HUBSYNC_COMPANIES=off
+    company_figures: FigureOptions | None = None
 
     @property
     def adopts(self) -> bool:
@@ -102,4 +105,16 @@ def go_online(
         guest_constants=mapping.contact_constants,
         dry_run=dry_run,
     )
-    return Online(client, schema, contacts, BookingOptions(lookup, deals, figures))
+    bookings = BookingOptions(lookup, deals, figures)
+    companies = schema.companies
+    if not settings.companies or companies is None or COMPANY_KEY not in companies:
+        return Online(client, schema, contacts, bookings)
+    names = tuple(n for n in FIGURE_PROPERTIES if n in companies)
+    return Online(
+        client,
+        schema,
+        contacts,
+        bookings,
+        CompanyOptions(mapping.companies, COMPANY_KEY, names),
+        replace(figures, names=names),
+    )

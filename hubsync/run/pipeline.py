@@ -11,13 +11,15 @@ transient errors stop it and leave the current and later files in the inbox.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from hubsync.bookings.adopt import adopt_unassigned
 from hubsync.bookings.figures_stage import DealCache
 from hubsync.bookings.stage import read_booking_file, sync_bookings
 from hubsync.clock import Clock, utc_now
+from hubsync.companies.directory import CompanyDirectory
+from hubsync.companies.stage import CompanyStage, sync_companies, sync_company_deals
 from hubsync.config import Settings
 from hubsync.customers.directory import ContactDirectory
 from hubsync.customers.stage import read_customer_file, sync_customers
@@ -28,6 +30,8 @@ from hubsync.inbox.folders import Inbox
 from hubsync.intake.csvread import Table
 from hubsync.mapping.columns import Mapping
 from hubsync.portal.schema import check_schema, read_schema
+from hubsync.portal.specs import COMPANY_KEY
+from hubsync.records import CustomerRecord
 from hubsync.run.finish import Finisher
 from hubsync.run.online import Online, go_online
 from hubsync.run.services import portal_options
@@ -61,6 +65,20 @@ class RunState:
 
     directory: ContactDirectory
     deals: DealCache = field(default_factory=dict)  # deal id → properties seen this run
+    companies: CompanyDirectory = field(default_factory=lambda: CompanyDirectory(COMPANY_KEY))
+
+    def company_stage(self, online: Online) -> CompanyStage | None:
+        """The company steps' view of this run, None when companies are off."""
+        if online.companies is None or online.company_figures is None:
+            return None
+        return CompanyStage(
+            online.client,
+            online.companies,
+            online.company_figures,
+            self.directory,
+            self.companies,
+            self.deals,
+        )
 
 
 class Run:
@@ -242,7 +260,17 @@ class Run:
                 self.state.directory,
                 self.state.deals,
             )
-        return done.outcome
+        return self._companies(read.batch.records, done.outcome, online)
+
+    def _companies(
+        self, records: Sequence[CustomerRecord], outcome: FileOutcome, online: Online
+    ) -> FileOutcome:
+        stage = self.state.company_stage(online)
+        if stage is None:
+            return outcome
+        done = sync_companies(stage, records, dry_run=self.options.dry_run)
+        errors = sorted((*outcome.errors, *done.errors), key=lambda e: e.line)
+        return replace(outcome, companies=done.counts, errors=tuple(errors))
 
     def _bookings(self, name: str, table: Table, online: Online | None) -> FileOutcome:
         read = read_booking_file(
@@ -254,7 +282,7 @@ class Run:
         )
         if online is None:
             return read.outcome
-        return sync_bookings(
+        done = sync_bookings(
             read,
             online.client,
             online.bookings,
@@ -262,3 +290,8 @@ class Run:
             self.state.deals,
             self.collaborators.progress,
         )
+        stage = self.state.company_stage(online)
+        if stage is None or not done.pairs:
+            return done.outcome
+        errors = [*done.outcome.errors, *sync_company_deals(stage, set(done.pairs))]
+        return replace(done.outcome, errors=tuple(sorted(errors, key=lambda e: e.line)))

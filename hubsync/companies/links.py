@@ -1,0 +1,91 @@
+"""Associations of companies: contact persons, and the deals of those contacts.
+
+A contact is associated with its company (279); as primary too (1, sent in the same input)
+only when the contact has no primary company yet, so an existing primary is never moved.
+Associations already in HubSpot are read first (typed, 1,000 records per call), so a
+re-run sends nothing. Deals are associated with the unlabeled type (341) only: a deal's
+primary company is left to people and HubSpot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from hubsync.hubspot import HubSpotClient, RecordFailure
+from hubsync.hubspot.assoc_types import (
+    CONTACT_TO_COMPANY,
+    CONTACT_TO_PRIMARY_COMPANY,
+    DEAL_TO_COMPANY,
+)
+from hubsync.records import RowError
+
+Pairs = list[tuple[str, str]]
+
+
+def link_contacts(
+    client: HubSpotClient, wanted: Iterable[tuple[str, str, int]]
+) -> tuple[int, list[RowError]]:
+    """Associate each (contact, company, line) that is not yet; returns how many were
+    associated and the pairs HubSpot refused, as row errors at their line."""
+    lines = {(contact, company): line for contact, company, line in wanted}
+    if not lines:
+        return 0, []
+    held = client.associations_typed("contacts", "companies", sorted({c for c, _ in lines}))
+    primary: Pairs = []
+    plain: Pairs = []
+    for (contact, company), _ in sorted(lines.items()):
+        links = held.get(contact, ())
+        if any(link.to_id == company for link in links):
+            continue
+        has_primary = any(CONTACT_TO_PRIMARY_COMPANY in link.type_ids for link in links)
+        # One new primary per contact: a contact named by two companies in one run
+        # gets the first as primary.
+        if not has_primary and all(contact != c for c, _ in primary):
+            primary.append((contact, company))
+        else:
+            plain.append((contact, company))
+    failures: list[RecordFailure] = []
+    if primary:
+        failures += client.associate_typed(
+            "contacts", "companies", primary, CONTACT_TO_COMPANY, CONTACT_TO_PRIMARY_COMPANY
+        )
+    if plain:
+        failures += client.associate_typed("contacts", "companies", plain, CONTACT_TO_COMPANY)
+    refused = {f.key for f in failures}
+    errors = [
+        RowError.of(lines[pair], None, "company_link_failed", contact=pair[0], company=pair[1])
+        for pair in (*primary, *plain)
+        if f"{pair[0]}->{pair[1]}" in refused
+    ]
+    return len(primary) + len(plain) - len(errors), errors
+
+
+def link_deals(
+    client: HubSpotClient, wanted: Mapping[str, set[str]]
+) -> tuple[dict[str, set[str]], list[RowError]]:
+    """Associate the deals `wanted` (company id → deal ids) that are not yet; returns every
+    company's deals in HubSpot now (held and new) and the pairs HubSpot refused."""
+    companies = sorted(wanted)
+    if not companies:
+        return {}, []
+    held = client.associations("companies", "deals", companies)
+    deals_of: dict[str, set[str]] = defaultdict(set)
+    for company in companies:
+        deals_of[company].update(held.get(company, ()))
+    missing = sorted(
+        (deal, company) for company in companies for deal in wanted[company] - deals_of[company]
+    )
+    errors: list[RowError] = []
+    if missing:
+        refused = {
+            f.key for f in client.associate_typed("deals", "companies", missing, DEAL_TO_COMPANY)
+        }
+        for deal, company in missing:
+            if f"{deal}->{company}" in refused:
+                errors.append(
+                    RowError.of(0, None, "company_deal_failed", deal=deal, company=company)
+                )
+            else:
+                deals_of[company].add(deal)
+    return dict(deals_of), errors

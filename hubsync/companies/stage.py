@@ -1,0 +1,155 @@
+"""The company stage of a run: organisations as HubSpot companies, with their deals and figures.
+
+After a customer file's contacts are written, `sync_companies` finds, adopts or creates the
+companies its rows name, associates each contact person and every booking deal of theirs,
+and recomputes the companies' figures. After a journal file, `sync_company_deals`
+associates the new deals with their contact's company and recomputes its figures. Both
+receive the run's directories and deal cache and return what they did as values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from hubsync.bookings.figures_stage import DealCache, FigureOptions, read_deals
+from hubsync.companies.apply import apply_companies
+from hubsync.companies.directory import CompanyDirectory
+from hubsync.companies.figures import refresh_company_figures
+from hubsync.companies.links import link_contacts, link_deals
+from hubsync.companies.plan import CompanyOptions, plan_companies
+from hubsync.companies.records import CompanyRecord, company_records
+from hubsync.customers.directory import ContactDirectory
+from hubsync.hubspot import HubSpotClient
+from hubsync.hubspot.assoc_types import CONTACT_TO_PRIMARY_COMPANY
+from hubsync.records import CustomerRecord, RowError
+from hubsync.summary import CompanyCounts
+
+
+@dataclass(frozen=True)
+class CompaniesDone:
+    counts: CompanyCounts
+    errors: tuple[RowError, ...] = ()
+    linked: int = 0  # contact ↔ company associations made
+
+
+@dataclass(frozen=True)
+class CompanyStage:
+    """What both company steps need: options, figure options and the run's state."""
+
+    client: HubSpotClient
+    options: CompanyOptions
+    figures: FigureOptions
+    contacts: ContactDirectory
+    companies: CompanyDirectory
+    deals: DealCache = field(default_factory=dict)
+
+
+def sync_companies(
+    stage: CompanyStage, records: Sequence[CustomerRecord], *, dry_run: bool
+) -> CompaniesDone:
+    """The companies a customer file names: planned, and unless a dry run written, linked
+    with their contact persons and those contacts' deals, and their figures refreshed."""
+    companies = company_records(records, stage.options.rules)
+    if not companies:
+        return CompaniesDone(CompanyCounts())
+    plan = plan_companies(companies, stage.client, stage.companies, stage.options)
+    if dry_run:
+        counts = CompanyCounts(
+            created=tuple(w.record.name for w in plan.creates),
+            adopted=tuple(w.record.name for w in plan.adopts),
+            updated=len(plan.updates),
+            unchanged=len(plan.unchanged),
+        )
+        return CompaniesDone(counts)
+    result = apply_companies(plan, stage.client, stage.companies, stage.options)
+    counts = CompanyCounts(result.created, result.adopted, result.updated, len(plan.unchanged))
+    members = _members(companies, stage)
+    linked, errors = link_contacts(stage.client, members)
+    errors += _link_member_deals(stage, members)
+    return CompaniesDone(counts, (*result.errors, *errors), linked)
+
+
+def _members(companies: Sequence[CompanyRecord], stage: CompanyStage) -> list[tuple[str, str, int]]:
+    """(contact id, company id, line) for every contact person whose contact and company
+    exist now."""
+    found = []
+    for company in companies:
+        company_id = stage.companies.by_key.get(company.key)
+        for member in company.members if company_id else ():
+            contact = next(
+                (
+                    stage.contacts.by_number[n]
+                    for n in member.numbers
+                    if n in stage.contacts.by_number
+                ),
+                stage.contacts.by_email.get(member.email.lower()),
+            )
+            if contact is not None and not contact.startswith("planned:"):
+                found.append((contact, str(company_id), member.line))
+    return found
+
+
+def _link_member_deals(stage: CompanyStage, members: list[tuple[str, str, int]]) -> list[RowError]:
+    """Every booking deal of the members ↔ their company; then the companies' figures."""
+    if not members:
+        return []
+    held = stage.client.associations("contacts", "deals", sorted({c for c, _, _ in members}))
+    read_deals(
+        stage.client, {d for ids in held.values() for d in ids}, stage.figures.key, stage.deals
+    )
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for contact, company, _ in members:
+        wanted[company].update(d for d in held.get(contact, ()) if _booking(stage, d))
+    return _settle(stage, wanted)
+
+
+def _booking(stage: CompanyStage, deal: str) -> bool:
+    """Whether hubsync made this deal (it carries an invoice number): a sales deal of the
+    contact person is not the club's booking."""
+    return bool((stage.deals.get(deal, {}).get(stage.figures.key) or "").strip())
+
+
+def _settle(stage: CompanyStage, wanted: dict[str, set[str]]) -> list[RowError]:
+    deals_of, errors = link_deals(stage.client, wanted)
+    errors += refresh_company_figures(
+        stage.client, deals_of, stage.figures, stage.companies, stage.deals
+    )
+    return errors
+
+
+def sync_company_deals(stage: CompanyStage, pairs: set[tuple[str, str]]) -> list[RowError]:
+    """A journal's (deal id, contact id) pairs: each deal ↔ its contact's company, then the
+    figures of those companies.
+
+    A contact's company is its primary company when hubsync keys it, else the first
+    company (by id) hubsync keys: a contact person's bookings belong to the organisation
+    the customer export names, never to one a person associated by hand.
+    """
+    contacts = sorted({c for _, c in pairs})
+    if not contacts:
+        return []
+    held = stage.client.associations_typed("contacts", "companies", contacts)
+    unknown = sorted(
+        {a.to_id for links in held.values() for a in links} - set(stage.companies.by_id)
+    )
+    if unknown:
+        found = stage.client.read("companies", unknown, stage.options.read())
+        for obj in found.values():
+            stage.companies.remember(obj.id, obj.properties)
+    company_of: dict[str, str] = {}
+    for contact, links in held.items():
+        keyed = [a for a in links if stage.companies.keyed(a.to_id)]
+        keyed.sort(key=lambda a: (CONTACT_TO_PRIMARY_COMPANY not in a.type_ids, _order(a.to_id)))
+        if keyed:
+            company_of[contact] = keyed[0].to_id
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for deal, contact in pairs:
+        if contact in company_of:
+            wanted[company_of[contact]].add(deal)
+    return _settle(stage, wanted)
+
+
+def _order(company_id: str) -> tuple[int, str]:
+    return (int(company_id), "") if company_id.isdigit() else (0, company_id)
