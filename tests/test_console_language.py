@@ -20,7 +20,14 @@ from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions
 from hubsync.run.services import open_client
 from hubsync.run.validate import validate_files
-from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
+from hubsync.summary import (
+    CompanyCounts,
+    ExitCode,
+    FileKind,
+    FileOutcome,
+    FileStatus,
+    RunSummary,
+)
 
 DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 11, 28)
@@ -70,6 +77,76 @@ def test_the_console_in_english() -> None:
         "    line 4, column 'E-Mail': no e-mail address: enter the customer's e-mail in the "
         "booking system"
     ) in text
+
+
+COMPANIES = CompanyCounts(
+    created=("TSV Urbach e.V.", "Bäckerei Lang"),
+    adopted=("Ziegler Haustechnik GmbH",),
+    updated=1,
+    unchanged=3,
+)
+
+
+def _with_companies(companies: CompanyCounts, dry_run: bool) -> RunSummary:
+    status = FileStatus.PREVIEWED if dry_run else FileStatus.PROCESSED
+    outcome = FileOutcome(
+        "kunden.csv", FileKind.CUSTOMERS, status, rows=7, contacts_unchanged=7, companies=companies
+    )
+    return RunSummary(START, START, (outcome,), dry_run=dry_run)
+
+
+def test_a_dry_run_names_the_companies_it_would_create_or_adopt() -> None:
+    german = render_console(_with_companies(COMPANIES, dry_run=True)).splitlines()
+    english = render_console(_with_companies(COMPANIES, dry_run=True), language="en").splitlines()
+
+    assert german[3:] == [
+        "  Firmen: 2 würden angelegt, 1 würde übernommen, 1 würde aktualisiert, 3 unverändert",
+        "    neu: TSV Urbach e.V., Bäckerei Lang",
+        "    übernommen (in HubSpot gefunden): Ziegler Haustechnik GmbH",
+    ]
+    assert english[3:] == [
+        "  companies: 2 would be created, 1 would be adopted, 1 would be updated, 3 unchanged",
+        "    new: TSV Urbach e.V., Bäckerei Lang",
+        "    adopted (found in HubSpot): Ziegler Haustechnik GmbH",
+    ]
+
+
+def test_a_run_counts_the_companies_without_names() -> None:
+    german = render_console(_with_companies(COMPANIES, dry_run=False)).splitlines()
+    english = render_console(_with_companies(COMPANIES, dry_run=False), language="en")
+
+    assert german[1:] == [
+        "  7 Zeilen; Kontakte angelegt 0, aktualisiert 0, unverändert 7",
+        "  Firmen: 2 angelegt, 1 übernommen, 1 aktualisiert, 3 unverändert",
+    ]
+    assert english.splitlines()[2] == ("  companies: 2 created, 1 adopted, 1 updated, 3 unchanged")
+    assert "TSV Urbach" not in english
+
+
+def test_no_companies_no_company_lines() -> None:
+    for dry_run in (True, False):
+        for language in ("de", "en"):
+            text = render_console(_with_companies(CompanyCounts(), dry_run), language=language)
+            assert "Firmen" not in text and "compan" not in text
+    only_adopted = render_console(
+        _with_companies(CompanyCounts(adopted=("Ziegler",)), dry_run=True)
+    ).splitlines()
+    assert only_adopted[3:] == [
+        "  Firmen: 0 würden angelegt, 1 würde übernommen, 0 würden aktualisiert, 0 unverändert",
+        "    übernommen (in HubSpot gefunden): Ziegler",
+    ]
+
+
+def test_many_company_names_are_cut_after_ten() -> None:
+    many = CompanyCounts(created=tuple(f"Verein {i}" for i in range(1, 14)))
+
+    german = render_console(_with_companies(many, dry_run=True)).splitlines()
+    english = render_console(_with_companies(many, dry_run=True), language="en").splitlines()
+
+    names = ", ".join(f"Verein {i}" for i in range(1, 11))
+    assert german[4] == f"    neu: {names} … und 3 weitere"
+    assert english[4] == f"    new: {names} … and 3 more"
+    assert "Verein 11" not in german[4]
 
 
 def test_validate_speaks_german() -> None:

@@ -11,7 +11,14 @@ import pytest
 from hubsync import __version__
 from hubsync.records import RowError, RowWarning
 from hubsync.report.mail import Mail, render_summary
-from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
+from hubsync.summary import (
+    CompanyCounts,
+    ExitCode,
+    FileKind,
+    FileOutcome,
+    FileStatus,
+    RunSummary,
+)
 
 DATA = Path("/srv/hubsync")
 START = datetime(2026, 11, 27, 6, 0, 3)
@@ -128,6 +135,62 @@ def test_file_line_has_counts_in_german_number_format() -> None:
     en = _render(_summary(journal, customers), "en").text
     assert "Rows: 12,345 · Deals: 1,234 created, 5 updated, 0 unchanged, 2 cancelled" in en
     assert "rejected: 2 (invalid e-mail address 2)" in en
+
+
+COMPANIES = CompanyCounts(
+    created=("TSV Urbach e.V.", "Bäckerei Lang"),
+    adopted=("Ziegler Haustechnik GmbH",),
+    updated=1,
+    unchanged=3,
+)
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["run", "dry-run"])
+def test_the_companies_of_a_customer_file_are_counted_and_named(dry_run: bool) -> None:
+    status = FileStatus.PREVIEWED if dry_run else FileStatus.PROCESSED
+    customers = FileOutcome(
+        "kunden.csv", FileKind.CUSTOMERS, status, rows=7, contacts_unchanged=7, companies=COMPANIES
+    )
+    journal = FileOutcome("journal.csv", FileKind.BOOKINGS, status, rows=2, deals_created=2)
+    summary = _summary(customers, journal, dry_run=dry_run)
+    de, en = _render(summary), _render(summary, "en")
+
+    assert (
+        "Kontakte: 0 neu, 0 aktualisiert, 7 unverändert · Firmen: 2 neu, 1 übernommen, "
+        "1 aktualisiert, 3 unverändert\n"
+    ) in de.text
+    assert "· Deals: 2 neu, 0 aktualisiert, 0 unverändert, 0 storniert\n" in de.text
+    assert (
+        "Firmen\n------\n- kunden.csv – neu: TSV Urbach e.V., Bäckerei Lang\n"
+        "- kunden.csv – übernommen (in HubSpot gefunden): Ziegler Haustechnik GmbH\n"
+    ) in de.text
+    assert "Companies: 2 created, 1 adopted, 1 updated, 3 unchanged\n" in en.text
+    assert "- kunden.csv – created: TSV Urbach e.V., Bäckerei Lang\n" in en.text
+    assert "- kunden.csv – adopted (found in HubSpot): Ziegler Haustechnik GmbH\n" in en.text
+    assert ">Firmen</th>" in de.html and "<h3>Firmen</h3>" in de.html
+    assert ">2 neu, 1 übernommen, 1 aktualisiert, 3 unverändert</td>" in de.html
+    assert "<li>kunden.csv – neu: TSV Urbach e.V., Bäckerei Lang</li>" in de.html
+    assert "<li>kunden.csv – adopted (found in HubSpot): Ziegler Haustechnik GmbH</li>" in en.html
+    assert de.html.count("<th ") == 8  # one column more than without companies
+
+
+def test_no_companies_no_company_column_or_section() -> None:
+    mail = _render(_summary(_ok(), _ok("b.csv", companies=CompanyCounts())))
+    assert "Firmen" not in mail.text and "Firmen" not in mail.html
+    assert mail.html.count("<th ") == 7
+    assert "Companies" not in _render(_summary(_ok()), "en").text
+
+
+def test_many_company_names_are_cut_after_ten_and_escaped() -> None:
+    names = ("<b>Club</b>", *(f"Verein {i}" for i in range(2, 15)))
+    summary = _summary(_ok(companies=CompanyCounts(created=names)))
+    de, en = _render(summary), _render(summary, "en")
+
+    shown = ", ".join(names[:10])
+    assert f"- kunden.csv – neu: {shown} … und 4 weitere\n" in de.text
+    assert f"- kunden.csv – created: {shown} … and 4 more\n" in en.text
+    assert "Verein 11" not in de.text
+    assert "&lt;b&gt;Club&lt;/b&gt;, Verein 2" in de.html and "<b>Club" not in de.html
 
 
 def test_rejected_rows_are_listed_with_line_column_reason_then_cut() -> None:

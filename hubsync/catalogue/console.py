@@ -36,6 +36,21 @@ CONSOLE: dict[str, Text] = {
         "unchanged {unchanged}, cancelled {cancelled}; without contact {unassigned}",
     ),
     "guests": Text("  Gastkontakte {would}angelegt: {n}", "  guest contacts {would}created: {n}"),
+    # the companies of a customer file (report/company_lines.py); "would_n" agrees with its count
+    "companies": Text(
+        "  Firmen: {created}, {adopted}, {updated}, {unchanged}",
+        "  companies: {created}, {adopted}, {updated}, {unchanged}",
+    ),
+    "would_n": Text("würde |würden ", "would be "),
+    "co_created": Text("{n} {would}angelegt", "{n} {would}created"),
+    "co_adopted": Text("{n} {would}übernommen", "{n} {would}adopted"),
+    "co_updated": Text("{n} {would}aktualisiert", "{n} {would}updated"),
+    "co_unchanged": Text("{n} unverändert", "{n} unchanged"),
+    "co_new_names": Text("    neu: {names}", "    new: {names}"),
+    "co_adopted_names": Text(
+        "    übernommen (in HubSpot gefunden): {names}", "    adopted (found in HubSpot): {names}"
+    ),
+    "more_names": Text("… und {n} weitere", "… and {n} more"),
     "rejected_rows": Text(
         "  abgelehnte Zeilen: {n} ({reasons})", "  rejected rows: {n} ({reasons})"
     ),

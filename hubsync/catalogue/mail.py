@@ -55,6 +55,13 @@ MAIL: dict[str, Text] = {
     "updated": Text("aktualisiert", "updated"),
     "unchanged": Text("unverändert", "unchanged"),
     "cancelled": Text("storniert", "cancelled"),
+    "adopted": Text("übernommen", "adopted"),
+    "companies": Text("Firmen", "Companies"),
+    "companies_created": Text("{name} – neu: {names}", "{name} – created: {names}"),
+    "companies_adopted": Text(
+        "{name} – übernommen (in HubSpot gefunden): {names}",
+        "{name} – adopted (found in HubSpot): {names}",
+    ),
     "unassigned": Text("ohne Kontakt", "without contact"),
     "rejected": Text("abgelehnt", "rejected"),
     "sec_rejected": Text("Abgelehnte Zeilen", "Rejected rows"),

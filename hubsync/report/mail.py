@@ -15,6 +15,7 @@ from hubsync.catalogue.mail import MAIL
 from hubsync.catalogue.rows import ONE_COLUMN, WHOLE_ROW
 from hubsync.catalogue.text import Lang, render
 from hubsync.records import RowError
+from hubsync.report.company_lines import mail_company_cell, mail_company_lines
 from hubsync.report.mail_layout import Block, Report, Section, as_html, as_text
 from hubsync.report.messages import describe, label
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
@@ -40,12 +41,14 @@ def render_summary(
     Raises ValueError for an unsupported language.
     """
     t = Lang(language, MAIL)
+    with_companies = any(f.companies for f in summary.files)  # else no "Firmen" column
     report = Report(
         intro=_intro(summary, t),
         files_title=t("files"),
-        header=(t("col_file"), t("col_outcome"), t("col_rows"), t("contacts"), t("deals"))
-        + (t("unassigned"), t("rejected")),
-        files=tuple(_file_cells(f, t) for f in summary.files),
+        header=(t("col_file"), t("col_outcome"), t("col_rows"), t("contacts"))
+        + ((t("companies"),) if with_companies else ())
+        + (t("deals"), t("unassigned"), t("rejected")),
+        files=tuple(_file_cells(f, t, with_companies) for f in summary.files),
         sections=_sections(summary, t, max_rows),
         footer=t(
             "footer",
@@ -105,7 +108,7 @@ def _intro(summary: RunSummary, t: Lang) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _file_cells(f: FileOutcome, t: Lang) -> tuple[str, ...]:
+def _file_cells(f: FileOutcome, t: Lang, with_companies: bool) -> tuple[str, ...]:
     outcome = {
         FileStatus.PROCESSED: t("with_errors") if f.errors else t("processed"),
         FileStatus.ERRORPROCESSED: t("with_errors") if f.errors else t("rejected_file"),
@@ -137,7 +140,8 @@ def _file_cells(f: FileOutcome, t: Lang) -> tuple[str, ...]:
         rejected = f"{t.num(len(f.errors))} ({by_reason})"
     unassigned = t.num(f.unassigned) if f.unassigned else ""
     rows = t.num(f.rows) if f.rows else ""
-    return (f.name, outcome, rows, contacts, deals, unassigned, rejected)
+    companies = (mail_company_cell(f.companies, t),) if with_companies else ()
+    return (f.name, outcome, rows, contacts, *companies, deals, unassigned, rejected)
 
 
 def _counts(t: Lang, **counts: int) -> str:
@@ -156,6 +160,7 @@ def _sections(summary: RunSummary, t: Lang, max_rows: int) -> tuple[Section, ...
     unmapped = tuple(
         f"{f.name}: {', '.join(f.unmapped_columns)}" for f in files if f.unmapped_columns
     )
+    companies = tuple(line for f in files for line in mail_company_lines(f.name, f.companies, t))
     events = [t("fetched", len(summary.fetched))] if summary.fetched else []
     if summary.fetch_error is not None:
         events.append(t("fetch_error", e=summary.fetch_error))
@@ -169,6 +174,7 @@ def _sections(summary: RunSummary, t: Lang, max_rows: int) -> tuple[Section, ...
         Section(t("sec_reviews"), blocks=reviews),
         Section(t("sec_warnings"), warnings),
         Section(t("sec_unmapped"), unmapped),
+        Section(t("companies"), companies),
         Section(t("sec_events"), tuple(events)),
     )
     shown = tuple(s for s in candidates if s.lines or s.blocks)
