@@ -3,10 +3,11 @@
 A company is found by hubsync's key (a unique property holding the normalised name, read
 in batches). A company HubSpot already holds without that key (created by hand, by an
 import or by HubSpot's automatic company creation) is adopted, not duplicated: found by
-its name (as written or lower-cased, compared by key) or by its business domain, in one
-search per 250 names. Adopting writes the key on it; an adopted company keeps its name.
-Only properties whose value would change are written, under the write policies of the
-mapping file's `[companies.policies]`.
+its name (sent lower-cased, compared by key) or by its business domain, in one search
+per 500 names. Adopting writes the key on it. The name follows the latest export's
+spelling where HubSpot holds another spelling of it (same key); a different name, on a
+company adopted by its domain, was chosen by a person and survives. Only properties
+whose value would change are written, under the policies of `[companies.policies]`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from hubsync.companies.records import OWN_PROPERTIES, CompanyRecord
 from hubsync.hubspot import HubSpotClient, HubSpotObject
 from hubsync.mapping.company_rules import CompanyRules
 from hubsync.mapping.compare import same_value
-from hubsync.mapping.policies import WritePolicy, merge_value
+from hubsync.mapping.policies import merge_value
 
 IN_VALUES = 100  # values per IN filter (HubSpot's search limit)
 
@@ -81,11 +82,11 @@ def plan_companies(
     for record in records:
         company_id = directory.by_key.get(record.key)
         if company_id is not None:
-            changes = _changes(record, directory.get(company_id), options.rules, adopted=False)
+            changes = _changes(record, directory.get(company_id), options.rules)
             (updates if changes else unchanged).append(CompanyWrite(record, company_id, changes))
         elif record.key in adoptable:
             found_id = adoptable[record.key]
-            changes = _changes(record, directory.get(found_id), options.rules, adopted=True)
+            changes = _changes(record, directory.get(found_id), options.rules)
             adopts.append(
                 CompanyWrite(record, found_id, {options.key: record.key, **changes}, True)
             )
@@ -96,24 +97,33 @@ def plan_companies(
 
 
 def _changes(
-    record: CompanyRecord,
-    held: dict[str, str | None],
-    rules: CompanyRules,
-    *,
-    adopted: bool,
+    record: CompanyRecord, held: dict[str, str | None], rules: CompanyRules
 ) -> dict[str, str]:
-    """What to write over `held`, under each property's policy; an adopted company's
-    name is curated by whoever made it: written only where it has none."""
+    """What to write over `held`, under each property's policy."""
     changes: dict[str, str] = {}
     for name, value in record.properties().items():
-        policy = WritePolicy.IF_EMPTY if adopted and name == "name" else rules.policy(name)
+        policy = rules.policy(name)
         current = held.get(name)
         new = merge_value(policy, current, value, clear_blanks=False)
-        if new is not None and not same_value(current, new):
-            if name == "domain" and (current or "").strip().lower() == new:
-                continue  # HubSpot may keep a domain as typed; the same domain is no change
-            changes[name] = new
+        if new is None or same_value(current, new):
+            continue
+        if name == "domain" and (current or "").strip().lower() == new:
+            continue  # HubSpot may keep a domain as typed; the same domain is no change
+        if name == "name" and current and not _respelling(current, held, record, rules):
+            continue
+        changes[name] = new
     return changes
+
+
+def _respelling(
+    current: str, held: dict[str, str | None], record: CompanyRecord, rules: CompanyRules
+) -> bool:
+    """Whether the name HubSpot holds is only another spelling of the export's (same key),
+    or HubSpot's placeholder (the domain, for a company it created by itself). Any other
+    name was chosen by a person for a company adopted by its domain: it survives."""
+    if organisation(current, departments=rules.departments)[1] == record.key:
+        return True
+    return current.strip().lower() == (held.get("domain") or "").strip().lower()
 
 
 def _in_groups(name: str, values: Iterable[str]) -> list[dict[str, object]]:

@@ -68,6 +68,12 @@ def raise_if_key_problem(reply: Reply, object_type: str, id_property: str | None
             continue
         match = _NON_UNIQUE.search(text)
         name = match.group(1) if match else id_property or "(unnamed)"
+        if object_type == "companies":
+            raise ConfigError(
+                f"the company property {name} is not unique-valued in HubSpot (HubSpot: "
+                f"{text}): delete it (it holds only hubsync's company keys) and run "
+                "`hubsync setup`, or set HUBSYNC_COMPANIES=off"
+            )
         setting = KEY_SETTINGS.get(object_type, " / ".join(KEY_SETTINGS.values()))
         raise ConfigError(
             f"the property {name} is not unique-valued in HubSpot (HubSpot: {text}); HubSpot "
