@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
+from organisations import ORGANISATION_BOOKINGS, Organisations
+
 ENCODING = "cp1252"
 CUSTOMER_HEADER = [
     "Kundennummer",
@@ -141,6 +143,7 @@ class Customer:
     first: str
     last: str
     email: str  # the usable address ("" when the row has none or a broken one)
+    organisation: str = ""  # the club, school or firm the row names
 
 
 @dataclass
@@ -198,6 +201,7 @@ def customer_rows(
     """
     rng = random.Random(seed)
     change_rng = random.Random(seed * 7919 + 17)
+    organisations = Organisations(count, [town for _, town in TOWNS], seed)
     used: list[tuple[str, str, str]] = []  # recent (first, last, email) for duplicates
     for index in range(count):
         number = str(FIRST_NUMBER + index)
@@ -258,9 +262,11 @@ def customer_rows(
             row["PLZ"], row["Ort"], row["Land"], row["Telefon"] = "6900", "Bregenz", "AT", ""
         elif roll < 0.020:
             row["Vorname"], row["Name"] = _mojibake(first), _mojibake(last)
-        elif roll < 0.050:
-            row["Anrede"], row["Firma"] = "Firma", f"{last} GmbH"
-            row["Kundengruppe"] = "Firma"
+        elif roll < 0.050:  # a contact person of a club, school or firm
+            clean = bool(usable) and email == usable
+            business = organisations.assign(row, number, clean_email=clean)
+            if business:
+                email = usable = business
         roll = rng.random()
         if roll < 0.005:
             row["Bemerkung"] = "Rechnung an Kassier; Training Di+Do"
@@ -274,7 +280,7 @@ def customer_rows(
                 used.pop(0)
         cells = [number] + [row[name] for name in CUSTOMER_HEADER[1:13]]
         cells += [email] + [row[name] for name in CUSTOMER_HEADER[14:21]]
-        yield Customer(number, row["Vorname"], row["Name"], usable), cells
+        yield Customer(number, row["Vorname"], row["Name"], usable, row["Firma"]), cells
 
 
 def _change(row: dict[str, str], rng: random.Random) -> None:
@@ -319,7 +325,7 @@ def _split(gross: Decimal, rate: int) -> tuple[Decimal, Decimal]:
 class _JournalBuilder:
     """Builds the journal's lines; stornos mark their originals `storniert`."""
 
-    def __init__(self, customers: list[Customer], rng: random.Random) -> None:
+    def __init__(self, customers: list[Customer], rng: random.Random, seed: int) -> None:
         self.rng = rng
         self.customers = customers
         self.journal = Journal()
@@ -332,6 +338,10 @@ class _JournalBuilder:
             for k in range(guests)
         ]
         self.unknown = [str(90001 + k) for k in range(max(3, len(customers) // 200))]
+        # Organisations book far more than private customers (weekly training, PE lessons):
+        # drawn from a stream of their own, so the other documents stay as they were.
+        self.members = [c for c in customers if c.organisation]
+        self.boost = random.Random(seed * 613 + 11)
 
     def who(self) -> tuple[str, str, str]:
         """(Kd.-Nr., Kunde, E-Mail) of the next document."""
@@ -350,6 +360,9 @@ class _JournalBuilder:
         name = f"{customer.last}, {customer.first}"
         if roll < 0.045 and customer.email:  # known customer, booked online with e-mail
             return "", name, customer.email + (" " if rng.random() < 0.3 else "")
+        if self.members and self.boost.random() < ORGANISATION_BOOKINGS:
+            customer = self.boost.choice(self.members)
+            name = f"{customer.last}, {customer.first}"
         return customer.number, name, ""
 
     def line(
@@ -430,7 +443,7 @@ def build_journal(customers: list[Customer], lines: int, *, seed: int = 1) -> Jo
     """`lines` journal lines over the year up to PERIOD_END, about 6 % of invoices with two
     lines and 1.5 % of documents stornos of an earlier invoice."""
     rng = random.Random(seed * 31 + 5)
-    builder = _JournalBuilder(customers, rng)
+    builder = _JournalBuilder(customers, rng, seed)
     start = PERIOD_END - timedelta(days=364)
     while len(builder.journal.lines) < lines:
         done = len(builder.journal.lines)

@@ -37,6 +37,7 @@ from typing import Any
 from generate import ExportSet, generate, write_customers
 from phones import PhoneComparison, compare_phones
 
+from hubsync.choices import Switch
 from hubsync.config import Settings
 from hubsync.emulator import Emulator
 from hubsync.emulator.server import WINDOW_SECONDS
@@ -45,11 +46,14 @@ from hubsync.portal.setup import setup_portal
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions
 from hubsync.run.services import open_client, portal_options
-from hubsync.summary import RunSummary
+from hubsync.summary import CompanyCounts, RunSummary
 
 HERE = Path(__file__).resolve().parent
 FACILITY = "McArena Schorndorf"
 UNLIMITED = 10_000  # the client's own limit when the emulator runs without one
+# The generated private addresses (example.com/.net/.org) stand for gmx.de, web.de …:
+# free-mail, never a company's domain (bench/organisations.py).
+MAPPING_FILE = HERE / "mapping.toml"
 
 # Targets of issue "Prove it" (item 1) and issue "Bookings".
 MAX_CALLS_PER_1000_ROWS = 30.0
@@ -72,6 +76,7 @@ class BenchOptions:
     validate_rows: int = 1_000_000
     seed: int = 1
     bookings_case: bool = True  # also run 1,000 customers + 5,000 lines (issue "Bookings")
+    companies_baseline: bool = True  # each scenario again with HUBSYNC_COMPANIES=off
     profile: bool = False
     label: str = "full"
 
@@ -100,6 +105,13 @@ class RunMeasure:
     endpoints: dict[str, int]
     outcome: str
     profile: str = ""
+    companies: CompanyCounts = CompanyCounts()
+    companies_on: bool = True  # HUBSYNC_COMPANIES of this run
+
+    @property
+    def company_calls(self) -> int:
+        """Calls to company endpoints (objects, properties and associations of companies)."""
+        return sum(n for name, n in self.endpoints.items() if "compan" in name)
 
     @property
     def per_1000_rows(self) -> float:
@@ -136,6 +148,7 @@ class Report:
     options: BenchOptions
     machine: dict[str, str]
     runs: list[RunMeasure] = field(default_factory=list)
+    baseline: list[RunMeasure] = field(default_factory=list)  # the runs with companies off
     validation: ValidateMeasure | None = None
     generated: list[str] = field(default_factory=list)
 
@@ -229,12 +242,26 @@ def _outcome(summary: RunSummary) -> str:
     return text + (f"; FATAL: {summary.fatal}" if summary.fatal else "")
 
 
+def _companies(summary: RunSummary) -> CompanyCounts:
+    """The companies of every customer file of the run, added up."""
+    created: list[str] = []
+    adopted: list[str] = []
+    updated = unchanged = 0
+    for f in summary.files:
+        created += f.companies.created
+        adopted += f.companies.adopted
+        updated += f.companies.updated
+        unchanged += f.companies.unchanged
+    return CompanyCounts(tuple(created), tuple(adopted), updated, unchanged)
+
+
 def run_scenario(
     scenario: str,
     files: ExportSet,
     options: BenchOptions,
     workdir: Path,
     echo: Callable[[str], None],
+    companies: Switch = Switch.ON,
 ) -> list[RunMeasure]:
     """Setup (not counted), then: empty portal, the same files again, 10 % changed."""
     runs = [
@@ -243,7 +270,7 @@ def run_scenario(
         ("10 % of customers changed", [files.changed_customers, files.journal]),
     ]
     data_dir = Path(tempfile.mkdtemp(prefix="data-", dir=workdir))
-    mapping = load_mapping(None)
+    mapping = load_mapping(MAPPING_FILE)
     measures: list[RunMeasure] = []
     with Emulator(rate_limit=options.rate_limit, latency=options.latency) as emulator:
         settings = Settings(
@@ -255,6 +282,7 @@ def run_scenario(
             contact_category=FACILITY,
             settle_seconds=60,
             retention_days=0,
+            companies=companies,
         )
         with open_client(settings) as client:
             assert client is not None
@@ -304,11 +332,13 @@ def run_scenario(
                 ),
                 outcome=_outcome(summary) if summary else crash,
                 profile=_profile_text(profiler) if profiler is not None else "",
+                companies=_companies(summary) if summary else CompanyCounts(),
+                companies_on=companies is Switch.ON,
             )
             measures.append(measure)
             echo(
-                f"  {scenario} / {name}: {measure.calls} calls ({measure.writes} writes, "
-                f"{measure.searches} searches), {measure.seconds:.1f} s, "
+                f"  {scenario} / {name} (companies {companies}): {measure.calls} calls "
+                f"({measure.writes} writes, {measure.searches} searches), {measure.seconds:.1f} s, "
                 f"{measure.status_429}× 429; {measure.outcome}"
             )
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -425,6 +455,10 @@ def run_benchmark(
         scenario = f"{customers:,} customers + {lines:,} lines"
         echo(f"{scenario}: running (latency {options.latency * 1000:.0f} ms) …")
         report.runs += run_scenario(scenario, files, options, workdir, echo)
+        if options.companies_baseline:
+            report.baseline += run_scenario(
+                scenario, files, options, workdir, echo, companies=Switch.OFF
+            )
     if options.validate_rows:
         path = workdir / f"kunden_{options.validate_rows}.csv"
         write_customers(path, options.validate_rows, seed=options.seed + 1)
@@ -443,50 +477,46 @@ def _mark(ok: bool) -> str:
     return "met" if ok else "**MISSED**"
 
 
+def _call_targets(run: RunMeasure, main: str) -> list[tuple[str, str, bool]]:
+    """The call and write targets one run speaks to (with companies on or off)."""
+    at = f"{run.name}{'' if run.companies_on else ', companies off'}"
+    found: list[tuple[str, str, bool]] = []
+    if run.scenario == main and run.name == "empty portal":
+        target = f"{main}, {at}: ≤ {MAX_CALLS_PER_1000_ROWS:.0f} calls / 1,000 rows"
+        measured = f"{run.per_1000_rows:.1f} ({run.calls} calls, {run.rows:,} rows)"
+        found.append((target, measured, run.per_1000_rows <= MAX_CALLS_PER_1000_ROWS))
+    if run.scenario == main and run.name == "same files again":
+        found.append((f"{main}, {at}: 0 writes", f"{run.writes} writes", run.writes == 0))
+    if run.scenario != "1,000 customers + 5,000 lines":
+        return found
+    if run.name == "empty portal":
+        target = f"1,000 + 5,000, {at}: ≤ {MAX_BOOKINGS_FIRST_CALLS} calls"
+        found.append((target, f"{run.calls} calls", run.calls <= MAX_BOOKINGS_FIRST_CALLS))
+    if run.name == "same files again":
+        target = f"1,000 + 5,000, {at}: 0 writes in ≤ {MAX_BOOKINGS_AGAIN_CALLS} calls"
+        met = run.writes == 0 and run.calls <= MAX_BOOKINGS_AGAIN_CALLS
+        found.append((target, f"{run.writes} writes in {run.calls} calls", met))
+    return found
+
+
 def targets(report: Report) -> list[tuple[str, str, bool]]:
     """(target, measured, met) for every target the runs can speak to."""
     found: list[tuple[str, str, bool]] = []
     options = report.options
     main = f"{options.customers:,} customers + {options.journal_lines:,} lines"
-    for run in report.runs:
-        if run.scenario == main and run.name == "empty portal":
-            found.append(
-                (
-                    f"{main}, empty portal: ≤ {MAX_CALLS_PER_1000_ROWS:.0f} calls / 1,000 rows",
-                    f"{run.per_1000_rows:.1f} ({run.calls} calls, {run.rows:,} rows)",
-                    run.per_1000_rows <= MAX_CALLS_PER_1000_ROWS,
-                )
-            )
-        if run.scenario == main and run.name == "same files again":
-            found.append(
-                (f"{main}, same files again: 0 writes", f"{run.writes} writes", run.writes == 0)
-            )
-        if run.scenario == "1,000 customers + 5,000 lines" and run.name == "empty portal":
-            found.append(
-                (
-                    f"1,000 + 5,000, empty portal: ≤ {MAX_BOOKINGS_FIRST_CALLS} calls",
-                    f"{run.calls} calls",
-                    run.calls <= MAX_BOOKINGS_FIRST_CALLS,
-                )
-            )
-        if run.scenario == "1,000 customers + 5,000 lines" and run.name == "same files again":
-            found.append(
-                (
-                    f"1,000 + 5,000, same again: 0 writes in ≤ {MAX_BOOKINGS_AGAIN_CALLS} calls",
-                    f"{run.writes} writes in {run.calls} calls",
-                    run.writes == 0 and run.calls <= MAX_BOOKINGS_AGAIN_CALLS,
-                )
-            )
-    for run in report.runs:
+    for run in [*report.runs, *report.baseline]:
+        found += _call_targets(run, main)
+    for run in [*report.runs, *report.baseline]:
         if run.ratio is not None:
             found.append(
                 (
-                    f"{run.scenario}, {run.name}: wall ≤ {MAX_FLOOR_RATIO} × floor",
+                    f"{run.scenario}, {run.name}{'' if run.companies_on else ', companies off'}: "
+                    f"wall ≤ {MAX_FLOOR_RATIO} × floor",
                     f"{run.seconds:.1f} s / {run.floor:.1f} s = {run.ratio:.2f}×",
                     run.ratio <= MAX_FLOOR_RATIO,
                 )
             )
-    unlimited = [r for r in report.runs if r.rate_limit]
+    unlimited = [r for r in [*report.runs, *report.baseline] if r.rate_limit]
     if unlimited:
         total = sum(r.status_429 for r in unlimited)
         found.append(("429 answers from the emulator: 0", f"{total}", total == 0))
@@ -547,6 +577,14 @@ def render(report: Report) -> str:
             f"| {r.searches:,} | {r.per_1000_rows:.1f} | {r.seconds:.1f} | {r.floor:.1f} "
             f"| {ratio} | {r.status_429} |"
         )
+    for r in report.baseline:
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "–"
+        lines.append(
+            f"| {r.scenario} | {r.name}, companies off | {r.rows:,} | {r.calls:,} | {r.reads:,} "
+            f"| {r.writes:,} | {r.searches:,} | {r.per_1000_rows:.1f} | {r.seconds:.1f} "
+            f"| {r.floor:.1f} | {ratio} | {r.status_429} |"
+        )
+    lines += render_companies(report)
     v = report.validation
     if v is not None:
         lines += [
@@ -565,13 +603,98 @@ def render(report: Report) -> str:
     lines += ["", "## Targets", "", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {_mark(ok)} |" for t, m, ok in targets(report)]
     lines += ["", "## What the runs did", ""]
-    lines += [f"- {r.scenario}, {r.name}: {r.outcome}" for r in report.runs]
+    lines += [f"- {r.scenario}, {r.name}: {r.outcome}{_counts(r)}" for r in report.runs]
+    lines += [f"- {r.scenario}, {r.name}, companies off: {r.outcome}" for r in report.baseline]
     lines += ["", "## Calls per endpoint", ""]
     for r in report.runs:
         lines.append(
             f"- {r.scenario}, {r.name}: " + ", ".join(f"{k} {n}" for k, n in r.endpoints.items())
         )
+    for r in report.baseline:
+        lines.append(
+            f"- {r.scenario}, {r.name}, companies off: "
+            + ", ".join(f"{k} {n}" for k, n in r.endpoints.items())
+        )
     return "\n".join(lines) + "\n"
+
+
+# -- companies -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompanyCost:
+    """What companies cost one run: the same files with HUBSYNC_COMPANIES on and off."""
+
+    on: RunMeasure
+    off: RunMeasure
+
+    @property
+    def extra_calls(self) -> int:
+        return self.on.calls - self.off.calls
+
+    @property
+    def extra_per_1000_rows(self) -> float:
+        return self.extra_calls * 1000 / self.on.rows if self.on.rows else 0.0
+
+
+def company_costs(report: Report) -> list[CompanyCost]:
+    """Each run with companies on beside the same run with companies off."""
+    off = {(r.scenario, r.name): r for r in report.baseline}
+    return [
+        CompanyCost(r, off[r.scenario, r.name]) for r in report.runs if (r.scenario, r.name) in off
+    ]
+
+
+def _counts(run: RunMeasure) -> str:
+    c = run.companies
+    if not c:
+        return ""
+    return f"; companies +{len(c.created)} adopted {len(c.adopted)} ~{c.updated} ={c.unchanged}"
+
+
+def company_summary(report: Report, scenario: str) -> str | None:
+    """The README's line for one scenario, None without a companies-off baseline."""
+    costs = {c.on.name: c for c in company_costs(report) if c.on.scenario == scenario}
+    first, again = costs.get("empty portal"), costs.get("same files again")
+    if first is None or again is None:
+        return None
+    return (
+        f"Companies ({scenario}): {first.extra_per_1000_rows:+.1f} calls per 1,000 rows on a "
+        f"first import ({first.extra_calls:+d} calls), {again.extra_per_1000_rows:+.1f} on an "
+        f"unchanged re-run ({again.extra_calls:+d}), {again.on.writes} writes on the re-run"
+    )
+
+
+def render_companies(report: Report) -> list[str]:
+    """The companies section: counts, company calls, and the calls on minus off."""
+    costs = company_costs(report)
+    if not costs:
+        return []
+    lines = [
+        "",
+        "## Companies",
+        "",
+        "Every scenario ran twice on the same files: with `HUBSYNC_COMPANIES=on` (the default, "
+        "the runs above) and `off`. Extra calls = calls on − calls off. Company calls = the "
+        "on-run's calls to company endpoints (company objects, properties and associations); "
+        "the other extra calls read the contact persons' deals and their associations.",
+        "",
+        "| scenario | run | companies + / adopted / ~ / = | company calls | calls on "
+        "| calls off | extra calls | extra / 1,000 rows | writes on | writes off |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for c in costs:
+        k = c.on.companies
+        lines.append(
+            f"| {c.on.scenario} | {c.on.name} | {len(k.created)} / {len(k.adopted)} / "
+            f"{k.updated} / {k.unchanged} | {c.on.company_calls} | {c.on.calls:,} "
+            f"| {c.off.calls:,} | {c.extra_calls:+d} | {c.extra_per_1000_rows:+.1f} "
+            f"| {c.on.writes} | {c.off.writes} |"
+        )
+    scenarios = dict.fromkeys(c.on.scenario for c in costs)
+    lines.append("")
+    lines += [f"- {line}." for s in scenarios if (line := company_summary(report, s))]
+    return lines
 
 
 def parse_options(argv: Sequence[str] | None) -> tuple[BenchOptions, Path, bool]:
