@@ -105,3 +105,26 @@ def test_an_smtp_server_that_is_down_fails_its_line(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert any(x.startswith("[FAIL] SMTP login") for x in result.output.splitlines())
+
+
+def test_check_names_the_scopes_companies_need(tmp_path: Path) -> None:
+    with Emulator(with_hubsync_schema=True) as emulator:
+        result = check(tmp_path, emulator)
+    line = next(x for x in result.output.splitlines() if x.startswith("[ok  ] companies"))
+    assert "crm.objects.companies.read, crm.objects.companies.write" in line
+    assert "crm.schemas.companies.write" in line
+
+
+def test_a_token_without_company_scopes_fails_the_companies_line(tmp_path: Path) -> None:
+    scopes = frozenset(
+        {"crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.deals.read"}
+        | {"crm.objects.deals.write", "crm.schemas.deals.write"}
+    )
+    with Emulator(scopes=scopes, with_hubsync_schema=True) as emulator:
+        failing = check(tmp_path, emulator)
+        without = check(tmp_path, emulator, HUBSYNC_COMPANIES="off")
+    assert failing.exit_code == 2
+    line = next(x for x in failing.output.splitlines() if "companies (HUBSYNC_COMPANIES=on)" in x)
+    assert line.startswith("[FAIL]") and "crm.objects.companies.read" in line
+    assert "companies" not in without.output
+    assert without.exit_code == 0, without.output

@@ -134,6 +134,12 @@ CONSOLE: dict[str, Text] = {
     "c_no_token": Text("HUBSPOT_ACCESS_TOKEN ist nicht gesetzt", "HUBSPOT_ACCESS_TOKEN is not set"),
     "c_token_ok": Text("HubSpot-Token akzeptiert", "HubSpot token accepted"),
     "c_readable": Text("{n} Kontakteigenschaften lesbar", "{n} contact properties readable"),
+    "c_companies": Text("Firmen (HUBSYNC_COMPANIES=on)", "companies (HUBSYNC_COMPANIES=on)"),
+    "c_company_readable": Text("{n} Firmeneigenschaften lesbar", "{n} company properties readable"),
+    "c_company_scopes": Text(
+        "nötige Scopes: {scopes}; für `hubsync setup` auch {setup}",
+        "scopes needed: {scopes}; for `hubsync setup` also {setup}",
+    ),
     "c_schema": Text("HubSpot-Eigenschaften und Pipeline", "HubSpot properties and pipeline"),
     "c_schema_ok": Text(
         "Eigenschaften vorhanden, Schlüssel {contact_key!r} und {deal_key!r} eindeutig, "
@@ -181,6 +187,12 @@ CONSOLE: dict[str, Text] = {
         "associations.",
     ),
     "d_top": Text("Kontakte mit dem größten Buchungsumsatz:", "Top contacts by booking volume:"),
+    "d_companies": Text(
+        "Firmen (Kontaktpersonen; Buchungszahlen aus allen Deals der Firma):",
+        "Companies (contact persons; booking figures from all the company's deals):",
+    ),
+    "d_head_company": Text("Firma", "company"),
+    "d_head_people": Text("Personen", "people"),
     "d_head_bookings": Text("Buchungen", "bookings"),
     "d_head_hours": Text("Stunden", "hours"),
     "d_head_last": Text("zuletzt", "last"),

@@ -14,6 +14,7 @@ from hubsync.catalogue.console import CONSOLE
 from hubsync.catalogue.text import Lang
 from hubsync.config import Settings, require_for_run
 from hubsync.errors import AuthError, ConfigError, HubsyncError
+from hubsync.hubspot import HubSpotClient
 
 OK, FAIL, SKIP = "ok  ", "FAIL", "skip"
 
@@ -88,6 +89,7 @@ def _hubspot_checks(settings: Settings, lines: list[str], t: Lang) -> bool:
         lines.append(_line(OK if ok else FAIL, t("c_token_ok"), detail))
         if not ok:
             return False
+        companies_ok = not settings.companies or _company_check(client, lines, t)
 
         def schema() -> str:
             target = check_schema(
@@ -110,7 +112,20 @@ def _hubspot_checks(settings: Settings, lines: list[str], t: Lang) -> bool:
 
         ok, detail = _try(schema, t)
         lines.append(_line(OK if ok else FAIL, t("c_schema"), detail))
-        return ok
+        return ok and companies_ok
+
+
+# What companies need (HubSpot's scopes reference; the 2026-09 spec's `security` sections).
+COMPANY_SCOPES = ("crm.objects.companies.read", "crm.objects.companies.write")
+COMPANY_SETUP_SCOPE = "crm.schemas.companies.write"
+
+
+def _company_check(client: HubSpotClient, lines: list[str], t: Lang) -> bool:
+    """Companies readable (HUBSYNC_COMPANIES=on): the line names every scope they need."""
+    scopes = t("c_company_scopes", scopes=", ".join(COMPANY_SCOPES), setup=COMPANY_SETUP_SCOPE)
+    ok, detail = _try(lambda: t("c_company_readable", n=len(client.properties("companies"))), t)
+    lines.append(_line(OK if ok else FAIL, t("c_companies"), f"{detail}; {scopes}"))
+    return ok
 
 
 def _mail_check(settings: Settings, lines: list[str], t: Lang) -> bool:

@@ -64,17 +64,43 @@ def _holdings(emulator: Emulator, echo: Callable[[str], None], t: Lang) -> None:
         :8
     ]
     bookings, hours, last = t("d_head_bookings"), t("d_head_hours"), t("d_head_last")
-    echo(f"  {'email':36} {bookings:>8} {'365d':>5} {'€':>9} {hours:>6}  {last}")
+    echo(f"  {'email':44} {bookings:>8} {'365d':>5} {'€':>9} {hours:>6}  {last}")
     for c in ranked:
         echo(
-            f"  {c.get('email') or '':36} {c.get('anzahl_buchungen') or '0':>8} "
+            f"  {c.get('email') or '':44} {c.get('anzahl_buchungen') or '0':>8} "
             f"{c.get('anzahl_buchungen_zeitraum') or '0':>5} "
             f"{c.get('buchungsumsatz_eur') or '0':>9} {c.get('buchungsstunden') or '0':>6}  "
             f"{c.get('letzte_buchung') or '-'}"
         )
+    _companies(emulator, echo, t)
     cancelled = [d for d in deals if d.get("dealstage") == "closedlost"]
     numbers = sorted(d.get("rechnungsnummer") or "" for d in cancelled)
     echo(t("d_cancelled", numbers=", ".join(numbers)))
+
+
+def _companies(emulator: Emulator, echo: Callable[[str], None], t: Lang) -> None:
+    """Every company with its contact persons and the figures of all its deals."""
+    store = emulator.store
+    if not store.companies:
+        return
+    echo(t("d_companies"))
+    company, people, bookings = t("d_head_company"), t("d_head_people"), t("d_head_bookings")
+    hours, last = t("d_head_hours"), t("d_head_last")
+    echo(f"  {company:28} {people:>8} {bookings:>9} {'€':>9} {hours:>7}  {last}")
+    ranked = sorted(
+        store.companies.items(),
+        key=lambda item: float(item[1].get("buchungsumsatz_eur") or 0),
+        reverse=True,
+    )
+    for oid, c in ranked:
+        persons = sum(
+            1 for _, other, _ in store.links.pairs("contacts", "companies") if other == oid
+        )
+        echo(
+            f"  {(c.get('name') or '')[:28]:28} {persons:>8} {c.get('anzahl_buchungen') or '0':>9} "
+            f"{c.get('buchungsumsatz_eur') or '0':>9} {c.get('buchungsstunden') or '0':>7}  "
+            f"{c.get('letzte_buchung') or '-'}"
+        )
 
 
 def run_demo(
