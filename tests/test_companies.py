@@ -411,3 +411,27 @@ def test_companies_off_needs_no_company_properties(tmp_path: Path) -> None:
         portal = Portal(emulator, tmp_path, companies=Switch.OFF)
         portal.drop_samples()
         assert portal.run().exit_code is ExitCode.REJECTED  # the sample's rejected rows, as before
+
+
+def test_a_contact_who_moved_books_for_the_organisation_the_export_names(portal: Portal) -> None:
+    portal.write("kunden_1.csv", customers("7;Herr;Timo;Rapp;TSV Urbach e.V.;;;;;;timo@rapp.de"))
+    portal.run()
+    portal.write(
+        "rechnungsausgangsjournal_1.csv", journal(booking("RE-1", "03.11.2026", "7", "50,00"))
+    )
+    portal.run()
+    portal.write("kunden_2.csv", customers("7;Herr;Timo;Rapp;SV Plüderhausen;;;;;;timo@rapp.de"))
+    portal.run()
+    portal.write(
+        "rechnungsausgangsjournal_2.csv", journal(booking("RE-2", "24.11.2026", "7", "70,00"))
+    )
+    portal.run()
+    deals = links(portal.snapshot(), "deals")
+    # The old club keeps its booking; the move made the contact's deals the new club's too
+    # (every deal of a contact person is its company's), and the new booking is the new one's.
+    assert ("RE-2", "SV Plüderhausen", False) in deals
+    assert ("RE-2", "TSV Urbach e.V.", False) not in deals
+    assert ("RE-1", "TSV Urbach e.V.", False) in deals
+    contact_links = links(portal.snapshot(), "contacts")
+    assert ("timo@rapp.de", "TSV Urbach e.V.", True) in contact_links  # the primary stays
+    assert ("timo@rapp.de", "SV Plüderhausen", False) in contact_links

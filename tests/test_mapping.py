@@ -252,3 +252,32 @@ def test_append_is_an_ordered_union_without_duplicates(have: list[str], add: lis
     else:
         assert result is not None
         assert result.split(";") == wanted
+
+
+def test_companies_section_sets_departments_freemail_and_policies(tmp_path: Path) -> None:
+    path = tmp_path / "map.toml"
+    path.write_text(
+        '[companies]\ndepartments = true\nfreemail = ["@MeinProvider.de "]\n'
+        '[companies.policies]\nname = "if_empty"\n',
+        encoding="utf-8",
+    )
+    rules = load_mapping(path).companies
+    assert rules.departments is True
+    assert rules.freemail == frozenset({"meinprovider.de"})
+    assert rules.policy("name").value == "if_empty"
+    assert rules.policy("city").value == "if_empty"  # the default for company details
+    assert load_mapping(None).companies.policy("name").value == "overwrite"
+
+
+def test_companies_section_problems_are_all_named(tmp_path: Path) -> None:
+    path = tmp_path / "map.toml"
+    path.write_text(
+        '[companies]\ndepartments = "ja"\nfoo = 1\n[companies.policies]\nemail = "if_empty"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_mapping(path)
+    text = str(caught.value)
+    assert "unknown key 'foo'" in text
+    assert "departments: must be true or false" in text
+    assert "'email': hubsync writes only name, domain" in text

@@ -67,10 +67,11 @@ def search_either(
 
 
 def contact_properties(options: ContactOptions) -> list[str]:
-    """What the booking stage reads of a contact: its keys, names, figures, facility."""
+    """What the booking stage reads of a contact: keys, names, company, figures, facility."""
     # hs_additional_emails: HubSpot may match a booking's e-mail against a contact's
     # secondary address; reading it lets the directory know that contact by that address.
-    names = {"email", "hs_additional_emails", "firstname", "lastname", options.key}
+    # company: a contact person's bookings go to the company its export row names.
+    names = {"email", "hs_additional_emails", "firstname", "lastname", "company", options.key}
     names.update(options.read_also)
     if options.aliases:
         names.add(CUSTOMER_NUMBERS)

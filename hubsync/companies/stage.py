@@ -18,6 +18,7 @@ from hubsync.companies.apply import apply_companies
 from hubsync.companies.directory import CompanyDirectory
 from hubsync.companies.figures import refresh_company_figures
 from hubsync.companies.links import link_contacts, link_deals
+from hubsync.companies.names import organisation
 from hubsync.companies.plan import CompanyOptions, plan_companies
 from hubsync.companies.records import CompanyRecord, company_records
 from hubsync.customers.directory import ContactDirectory
@@ -123,9 +124,10 @@ def sync_company_deals(stage: CompanyStage, pairs: set[tuple[str, str]]) -> list
     """A journal's (deal id, contact id) pairs: each deal ↔ its contact's company, then the
     figures of those companies.
 
-    A contact's company is its primary company when hubsync keys it, else the first
-    company (by id) hubsync keys: a contact person's bookings belong to the organisation
-    the customer export names, never to one a person associated by hand.
+    A contact's company is the one hubsync keys by the name in the contact's `company`
+    (what the latest customer export says), else its primary company when hubsync keys
+    it, else the first company (by id) hubsync keys: a contact person's bookings belong
+    to the organisation the export names, never to one a person associated by hand.
     """
     contacts = sorted({c for _, c in pairs})
     if not contacts:
@@ -140,8 +142,16 @@ def sync_company_deals(stage: CompanyStage, pairs: set[tuple[str, str]]) -> list
             stage.companies.remember(obj.id, obj.properties)
     company_of: dict[str, str] = {}
     for contact, links in held.items():
+        written = stage.contacts.get(contact).get("company") or ""
+        named = organisation(written, departments=stage.options.rules.departments)[1]
         keyed = [a for a in links if stage.companies.keyed(a.to_id)]
-        keyed.sort(key=lambda a: (CONTACT_TO_PRIMARY_COMPANY not in a.type_ids, _order(a.to_id)))
+        keyed.sort(
+            key=lambda a: (
+                stage.companies.get(a.to_id).get(stage.companies.key) != named,
+                CONTACT_TO_PRIMARY_COMPANY not in a.type_ids,
+                _order(a.to_id),
+            )
+        )
         if keyed:
             company_of[contact] = keyed[0].to_id
     wanted: dict[str, set[str]] = defaultdict(set)
