@@ -1,89 +1,32 @@
-"""Command line: parse options, load settings, call the core, map errors to exit codes."""
+"""Command line: parse options, load settings, call the core, map errors to exit codes.
+
+The commands are thin: each loads its settings (`common`), calls the library core and
+turns the result into output and an exit code.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from hubsync import __version__
 from hubsync.catalogue.console import CONSOLE
 from hubsync.catalogue.text import LANGUAGES, Lang
+from hubsync.cli.common import (
+    command_settings,
+    data_dir_option,
+    env_file_option,
+    fail,
+    handle_errors,
+    say,
+    verbose_option,
+)
 from hubsync.config import Settings, load_settings
-from hubsync.errors import ConfigError, HubsyncError, LockedError, TransientError
+from hubsync.errors import ConfigError
 from hubsync.summary import ExitCode
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-_env_file = click.option(
-    "--env-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path(".env"),
-    show_default=True,
-    help="Read settings from this file; the real environment wins.",
-)
-_data_dir = click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder holding inbox/, processed/, errorprocessed/ (default: HUBSYNC_DATA_DIR or .).",
-)
-_verbose = click.option("-v", "--verbose", count=True, help="Log progress (-vv: debug).")
-
-
-def _fail(code: ExitCode, message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(int(code))
-
-
-def _say(env_file: Path | None = None) -> Lang:
-    """The console's texts in HUBSYNC_LANGUAGE, read without the settings (they may be what
-    failed): the environment, else the `.env` file, else German."""
-    from dotenv import dotenv_values
-
-    language = os.environ.get("HUBSYNC_LANGUAGE")
-    if language is None and env_file is not None and env_file.is_file():
-        language = dotenv_values(env_file).get("HUBSYNC_LANGUAGE")
-    return Lang(language if language in LANGUAGES else "de", CONSOLE)
-
-
-def handle_errors(func: F) -> F:
-    """Turn hubsync's errors into a message and an exit code: never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except LockedError as exc:
-            _fail(ExitCode.TEMPFAIL, f"hubsync: {exc}")
-        except ConfigError as exc:
-            problems = "\n".join(f"  - {p}" for p in exc.problems)
-            t = _say(kwargs.get("env_file"))
-            _fail(ExitCode.CONFIG, t("configuration_problem", problems=problems))
-        except TransientError as exc:
-            _fail(ExitCode.TEMPFAIL, _say(kwargs.get("env_file"))("temporary_failure", e=exc))
-        except HubsyncError as exc:
-            _fail(ExitCode.REJECTED, f"hubsync: {exc}")
-        except KeyboardInterrupt:
-            _fail(ExitCode.TEMPFAIL, _say(kwargs.get("env_file"))("interrupted"))
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _settings(
-    env_file: Path, data_dir: Path | None, verbose: int, require: frozenset[str] = frozenset()
-) -> Settings:
-    from hubsync.report.logsetup import configure_logging
-
-    settings = load_settings(env_file, data_dir=data_dir, require=require)
-    configure_logging(verbose=verbose, log_file=settings.log_file, secrets=settings.secrets())
-    return settings
 
 
 @click.group()
@@ -101,9 +44,9 @@ def main() -> None:
 @main.command()
 @click.option("--dry-run", is_flag=True, help="Read and plan only: write, move and mail nothing.")
 @click.option("--no-fetch", is_flag=True, help="Do not pull from HUBSYNC_FETCH_URL first.")
-@_env_file
-@_data_dir
-@_verbose
+@env_file_option
+@data_dir_option
+@verbose_option
 @handle_errors
 def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, verbose: int) -> None:
     """Import every settled CSV file of inbox/ into HubSpot (the cron job).
@@ -122,7 +65,7 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
     from hubsync.run.services import fetcher, mail_sender, open_client
 
     needs = frozenset() if dry_run else frozenset({"token", "category"})
-    settings = _settings(env_file, data_dir, verbose, needs)
+    settings = command_settings(env_file, data_dir, verbose, needs)
     mapping = load_mapping(settings.mapping_file)
     with open_client(settings) as client, contextlib.ExitStack() as stack:
         collaborators = Collaborators(client)
@@ -149,7 +92,7 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
     default=None,
     help="Mapping file (default: HUBSYNC_MAPPING or the built-in mapping).",
 )
-@_env_file
+@env_file_option
 @handle_errors
 def validate(files: tuple[Path, ...], mapping: Path | None, env_file: Path) -> None:
     """Check export files offline: encoding, delimiter, header mapping, row errors.
@@ -189,8 +132,8 @@ def validate(files: tuple[Path, ...], mapping: Path | None, env_file: Path) -> N
     help="Also create (or complete) a deal pipeline of this label for the bookings, stages "
     "Gebucht/Storniert (en: Booked/Cancelled); prints the .env lines for it.",
 )
-@_env_file
-@_verbose
+@env_file_option
+@verbose_option
 @handle_errors
 def setup(facilities: tuple[str, ...], pipeline: str | None, env_file: Path, verbose: int) -> None:
     """Create the HubSpot properties hubsync needs (idempotent; changes nothing else).
@@ -209,7 +152,7 @@ def setup(facilities: tuple[str, ...], pipeline: str | None, env_file: Path, ver
     from hubsync.portal.setup import setup_portal
     from hubsync.run.services import connect, portal_options
 
-    settings = _settings(env_file, None, verbose, frozenset({"token"}))
+    settings = command_settings(env_file, None, verbose, frozenset({"token"}))
     with connect(settings) as client:
         mapping = load_mapping(settings.mapping_file)
         done = setup_portal(
@@ -222,9 +165,9 @@ def setup(facilities: tuple[str, ...], pipeline: str | None, env_file: Path, ver
 
 
 @main.command()
-@_env_file
-@_data_dir
-@_verbose
+@env_file_option
+@data_dir_option
+@verbose_option
 @handle_errors
 def check(env_file: Path, data_dir: Path | None, verbose: int) -> None:
     """Check the set-up: configuration, token, properties, pipeline, folders, SMTP, FTP.
@@ -234,26 +177,26 @@ def check(env_file: Path, data_dir: Path | None, verbose: int) -> None:
     from hubsync.run.checks import run_checks
 
     try:
-        settings: Settings | None = _settings(env_file, data_dir, verbose)
+        settings: Settings | None = command_settings(env_file, data_dir, verbose)
         problems: list[str] = []
     except ConfigError as exc:
         settings, problems = None, exc.problems
-    lines, ok = run_checks(settings, problems, language=_say(env_file).code)
+    lines, ok = run_checks(settings, problems, language=say(env_file).code)
     click.echo("\n".join(lines))
     sys.exit(int(ExitCode.OK if ok else ExitCode.CONFIG))
 
 
 @main.command()
-@_env_file
-@_data_dir
-@_verbose
+@env_file_option
+@data_dir_option
+@verbose_option
 @handle_errors
 def fetch(env_file: Path, data_dir: Path | None, verbose: int) -> None:
     """Download new exports from HUBSYNC_FETCH_URL into inbox/ (run does this itself)."""
     from hubsync.inbox.folders import Inbox
     from hubsync.run.services import fetcher
 
-    settings = _settings(env_file, data_dir, verbose)
+    settings = command_settings(env_file, data_dir, verbose)
     get = fetcher(settings)
     if get is None:
         raise ConfigError("HUBSYNC_FETCH_URL is not set: nothing to fetch from.")
@@ -265,7 +208,7 @@ def fetch(env_file: Path, data_dir: Path | None, verbose: int) -> None:
     for name in names:
         click.echo(t("fetched", name=name))
     if problem:
-        _fail(ExitCode.TEMPFAIL, t("fetch_error", e=problem))
+        fail(ExitCode.TEMPFAIL, t("fetch_error", e=problem))
     if not names:
         click.echo(t("nothing_new"))
 
