@@ -54,3 +54,11 @@ class Switch(StrEnum):
 
     def __bool__(self) -> bool:
         return self is Switch.ON
+
+
+class OptOut(StrEnum):
+    """What a "Nein" in the newsletter column does (HUBSYNC_NEWSLETTER_OPTOUT): nothing, or
+    withdraw a subscription hubsync itself made."""
+
+    IGNORE = "ignore"
+    SYNC = "sync"

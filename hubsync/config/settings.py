@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubsync.choices import FetchAfter, Language, MailWhen, SmtpSecurity, Switch
+from hubsync.choices import FetchAfter, Language, MailWhen, OptOut, SmtpSecurity, Switch
 from hubsync.inbox.folders import ERRORPROCESSED, INBOX, PROCESSED
 from hubsync.secrets import url_password
 
@@ -41,6 +41,12 @@ class Settings:
     # Organisations of the customer export as HubSpot companies (off: the contact's
     # `company` text property only, as before companies existed).
     companies: Switch = Switch.ON
+    # The subscription type a "Ja" in the newsletter column subscribes to, by name or id
+    # (unset: the column is only the `newsletter` property).
+    newsletter_subscription: str | None = None
+    newsletter_optout: OptOut = OptOut.IGNORE
+    # A cron monitor's ping URL (Healthchecks.io and alike); its UUID is a credential.
+    ping_url: str | None = field(default=None, repr=False)
     language: Language = Language.DE
     smtp_host: str | None = None
     smtp_port: int = SmtpSecurity.STARTTLS.default_port  # else the security mode's port
@@ -83,5 +89,6 @@ class Settings:
             self.smtp_password,
             self.fetch_password,
             url_password(self.fetch_url or ""),
+            self.ping_url,
         )
         return tuple(s for s in found if s)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hubsync.bookings.deal_fields import check_name_template
-from hubsync.choices import FetchAfter, Language, MailWhen, SmtpSecurity, Switch
+from hubsync.choices import FetchAfter, Language, MailWhen, OptOut, SmtpSecurity, Switch
 from hubsync.config.settings import Settings
 from hubsync.hubspot.paths import is_api_version
 from hubsync.mapping.names import is_property_name
@@ -217,6 +217,9 @@ VARIABLES: tuple[Var | Rule, ...] = (
     Var("HUBSYNC_DEAL_CANCELLED_STAGE", "deal_cancelled_stage"),
     Var("HUBSYNC_BOOKING_WINDOW_DAYS", "booking_window_days", integer(1, 36_500)),
     Var("HUBSYNC_COMPANIES", "companies", choice(Switch)),
+    Var("HUBSYNC_NEWSLETTER_SUBSCRIPTION", "newsletter_subscription"),
+    Var("HUBSYNC_NEWSLETTER_OPTOUT", "newsletter_optout", choice(OptOut)),
+    Var("HUBSYNC_PING_URL", "ping_url", base_url),
     Var("HUBSYNC_LANGUAGE", "language", choice(Language)),
     Var("SMTP_PORT", "smtp_port", integer(1, 65_535), lambda v: v["smtp_security"].default_port),
     Var("SMTP_PASSWORD", "smtp_password"),

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from hubsync.bookings.adopt import adopt_unassigned
-from hubsync.bookings.figures_stage import DealCache
 from hubsync.bookings.stage import read_booking_file, sync_bookings
 from hubsync.clock import Clock, utc_now
-from hubsync.companies.directory import CompanyDirectory
-from hubsync.companies.stage import CompanyStage, sync_companies, sync_company_deals
+from hubsync.companies.stage import sync_companies, sync_company_deals
 from hubsync.config import Settings
 from hubsync.customers.directory import ContactDirectory
 from hubsync.customers.stage import read_customer_file, sync_customers
@@ -30,11 +28,11 @@ from hubsync.inbox.folders import Inbox
 from hubsync.intake.csvread import Table
 from hubsync.mapping.columns import Mapping
 from hubsync.portal.schema import check_schema, read_schema
-from hubsync.portal.specs import COMPANY_KEY
 from hubsync.records import CustomerRecord
 from hubsync.run.finish import Finisher
 from hubsync.run.online import Online, go_online
 from hubsync.run.services import portal_options
+from hubsync.run.state import RunState
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
 log = logging.getLogger(__name__)
@@ -57,28 +55,6 @@ class Collaborators:
     clock: Clock = utc_now
     # A terminal progress bar, if any: the stage, and how many HubSpot calls it should take.
     progress: Callable[[str, int], None] = _no_progress
-
-
-@dataclass
-class RunState:
-    """What this run has learnt of HubSpot, owned by the run and handed to the stages."""
-
-    directory: ContactDirectory
-    deals: DealCache = field(default_factory=dict)  # deal id → properties seen this run
-    companies: CompanyDirectory = field(default_factory=lambda: CompanyDirectory(COMPANY_KEY))
-
-    def company_stage(self, online: Online) -> CompanyStage | None:
-        """The company steps' view of this run, None when companies are off."""
-        if online.companies is None or online.company_figures is None:
-            return None
-        return CompanyStage(
-            online.client,
-            online.companies,
-            online.company_figures,
-            self.directory,
-            self.companies,
-            self.deals,
-        )
 
 
 class Run:

@@ -1,0 +1,1 @@
+"""Newsletter consent from the customer export as HubSpot subscription statuses."""

@@ -1,0 +1,1 @@
+"""The run ledger: what each run wrote, `hubsync history` and `hubsync undo`."""
