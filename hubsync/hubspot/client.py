@@ -16,6 +16,7 @@ import requests
 
 from hubsync.hubspot.associations import AssociationMethods, Associations
 from hubsync.hubspot.batching import BatchWriter, chunked, run_parallel
+from hubsync.hubspot.journal import WriteJournal
 from hubsync.hubspot.limiter import RateLimiter
 from hubsync.hubspot.models import (
     CallStats,
@@ -71,6 +72,8 @@ class HubSpotClient(AssociationMethods):
         self.options = options
         self.paths = ApiPaths(options.api_version)
         self.stats = CallStats()
+        # Told of every write when a run keeps a ledger (`hubsync.history`); None: not kept.
+        self.journal: WriteJournal | None = None
         self.limiter = RateLimiter(options.rate_limit, 10.0, monotonic=monotonic, sleep=sleep)
         self.search_limiter = RateLimiter(
             SEARCH_PER_SECOND, 1.0, headroom=0.0, monotonic=monotonic, sleep=sleep
