@@ -37,7 +37,10 @@ _DYNAMIC = {
     "code",
     "_INVALID_CODE.get(kind, 'value_invalid')",
     "'email_placeholder' if placeholder else 'email_invalid'",
+    "target.code",
 }
+# The values of codes passed as a variable whose values are not literals at the call site.
+_DYNAMIC_VALUES = {"target.code": {"figures_rejected", "company_figures_rejected"}}
 
 
 def _calls() -> list[tuple[str, ast.Call]]:
@@ -75,6 +78,7 @@ def row_codes_in_source() -> tuple[set[str], set[str]]:
             continue
         if not isinstance(argument, ast.Constant):
             dynamic.add(ast.unparse(argument))
+            codes |= _DYNAMIC_VALUES.get(ast.unparse(argument), set())
         codes |= _strings(argument)
     return codes, dynamic
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from hubsync.bookings.deals import deal_read
 from hubsync.bookings.figures import compute_figures, deal_facts_from_properties
@@ -54,19 +56,64 @@ def refresh_figures(
     if not contacts:
         return []
     deals_of, errors = _associate(client, pairs, contacts)
+    target = FigureTarget("contacts", directory, "figures_rejected", "contact")
+    return errors + write_figures(
+        client, {c: deals_of[c] for c in contacts}, options, target, deals
+    )
+
+
+class Records(Protocol):
+    """What the figures need of a run's directory of one object type."""
+
+    def get(self, record_id: str) -> dict[str, str | None]: ...
+
+    def remember(self, record_id: str, properties: Mapping[str, str | None]) -> None: ...
+
+
+@dataclass(frozen=True)
+class FigureTarget:
+    """Whose figures are written: the object type, the run's directory of it, and the code
+    and param a rejected write is reported with."""
+
+    object_type: str
+    records: Records
+    code: str
+    param: str
+
+
+def write_figures(
+    client: HubSpotClient,
+    deals_of: Mapping[str, set[str]],
+    options: FigureOptions,
+    target: FigureTarget,
+    deals: DealCache,
+) -> list[RowError]:
+    """Recompute the figures of every record in `deals_of` (id → its deals in HubSpot) from
+    those deals and write the ones that changed; a record without deals that never had
+    figures is left alone (nothing to say, nothing to write)."""
     read_deals(client, {d for ids in deals_of.values() for d in ids}, options.key, deals)
     if not options.names:
-        return errors
+        return []
     updates: dict[str, dict[str, str]] = {}
-    for contact in contacts:
-        figures = figures_of(deals_of[contact], deals, options)
-        current = directory.get(contact)
-        changes = {
-            n: figures[n] for n in options.names if not same_value(current.get(n), figures[n])
-        }
+    for record, ids in sorted(deals_of.items()):
+        held = target.records.get(record)
+        if not ids and not any(held.get(n) for n in options.names):
+            continue
+        figures = figures_of(ids, deals, options)
+        changes = {n: figures[n] for n in options.names if not same_value(held.get(n), figures[n])}
         if changes:
-            updates[contact] = changes
-    return errors + _write(client, updates, directory)
+            updates[record] = changes
+    if not updates:
+        return []
+    result = client.update(target.object_type, updates)
+    failed = {f.key for f in result.failures}
+    for record, changes in updates.items():
+        if record not in failed:
+            target.records.remember(record, changes)
+    return [
+        RowError.of(0, None, target.code, ((target.param, f.key),), hubspot=f.message)
+        for f in result.failures
+    ]
 
 
 def read_deals(client: HubSpotClient, ids: set[str], key: str, deals: DealCache) -> None:
@@ -114,19 +161,3 @@ def figures_of(deal_ids: set[str], deals: DealCache, options: FigureOptions) -> 
     return compute_figures(
         facts, today=options.today, window_days=options.window_days
     ).as_properties()
-
-
-def _write(
-    client: HubSpotClient, updates: dict[str, dict[str, str]], directory: ContactDirectory
-) -> list[RowError]:
-    if not updates:
-        return []
-    result = client.update("contacts", updates)
-    failed_ids = {f.key for f in result.failures}
-    for contact, changes in updates.items():
-        if contact not in failed_ids:
-            directory.remember(contact, changes)
-    return [
-        RowError.of(0, None, "figures_rejected", contact=failure.key, hubspot=failure.message)
-        for failure in result.failures
-    ]
