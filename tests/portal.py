@@ -30,7 +30,7 @@ from hubsync.report.mail import Mail
 from hubsync.run.demo import sample_files
 from hubsync.run.job import JobServices, run_job
 from hubsync.run.pipeline import Collaborators, RunOptions
-from hubsync.run.services import client_options, open_client
+from hubsync.run.services import client_options, heartbeat, open_client
 from hubsync.summary import RunSummary
 
 FACILITY = "McArena Schorndorf"
@@ -124,7 +124,10 @@ class Portal:
             self.emulator.reset_log()
         with self.client(self.settings) as client:
             services = JobServices(
-                Collaborators(client, clock=self.clock), send_mail=send_mail, fetch=fetch
+                Collaborators(client, clock=self.clock),
+                send_mail=send_mail,
+                fetch=fetch,
+                heartbeat=heartbeat(self.settings),  # HUBSYNC_PING_URL, as `hubsync run`
             )
             return run_job(
                 self.settings,

@@ -62,7 +62,7 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
     from hubsync.report.progress import ProgressLine
     from hubsync.run.job import JobServices, run_job
     from hubsync.run.pipeline import Collaborators, RunOptions
-    from hubsync.run.services import fetcher, mail_sender, open_client
+    from hubsync.run.services import fetcher, heartbeat, mail_sender, open_client
 
     needs = frozenset() if dry_run else frozenset({"token", "category"})
     settings = command_settings(env_file, data_dir, verbose, needs)
@@ -76,6 +76,7 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
             collaborators,
             send_mail=mail_sender(settings),
             fetch=None if no_fetch else fetcher(settings),
+            heartbeat=heartbeat(settings),
         )
         summary = run_job(settings, mapping, services, RunOptions(dry_run=dry_run))
     text = render_console(summary, validated_only=client is None, language=settings.language)

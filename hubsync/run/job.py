@@ -3,7 +3,8 @@
 Order matters for "no data is ever lost": the lock is taken before anything is touched;
 fetching only adds complete files to the inbox; retention runs after the files of this
 run have their outcome; the mail is sent last and a failing mail server only changes
-the exit code, never what happened to the files.
+the exit code, never what happened to the files. The heartbeat (HUBSYNC_PING_URL) starts
+once the lock is held and finishes after the mail, so its exit code counts a failed mail.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hubsync.config import Settings
 from hubsync.errors import MailError
 from hubsync.inbox.folders import Inbox
 from hubsync.mapping.columns import Mapping
+from hubsync.report.heartbeat import Heartbeat, NoHeartbeat
 from hubsync.report.mail import Mail, render_summary
 from hubsync.run.pipeline import Collaborators, Run, RunOptions
 from hubsync.summary import RunSummary
@@ -37,6 +39,7 @@ class JobServices:
     collaborators: Collaborators
     send_mail: Callable[[Mail], None] | None = None
     fetch: Callable[[Path], tuple[tuple[str, ...], str | None]] | None = None
+    heartbeat: Heartbeat = field(default_factory=NoHeartbeat)
 
 
 def run_job(
@@ -50,7 +53,10 @@ def run_job(
     """Lock, fetch, run, prune, alert and mail. Raises LockedError if another run is busy."""
     inbox = Inbox(settings.data_dir)
     clock = services.collaborators.clock
+    # A dry run is a preview, not the cron job: no pings.
+    beat: Heartbeat = NoHeartbeat() if options.dry_run else services.heartbeat
     with inbox.lock():
+        beat.start()
         fetched: tuple[str, ...] = ()
         fetch_error: str | None = None
         if services.fetch is not None and not options.dry_run:
@@ -64,6 +70,7 @@ def run_job(
             summary = _missing_export(settings, inbox, summary, clock())
     if not options.dry_run and services.send_mail is not None:
         summary = _mail(settings, summary, services.send_mail, mail_when or settings.mail_when)
+    beat.finish(summary)
     return summary
 
 

@@ -1,4 +1,4 @@
-"""Build the real collaborators (HubSpot client, mail sender, fetcher) from Settings."""
+"""Build the real collaborators (HubSpot client, mail sender, fetcher, heartbeat) from Settings."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from hubsync.report.mail import Mail
 
 if TYPE_CHECKING:
     from hubsync.inbox.fetch.remote import FetchSettings
+    from hubsync.report.heartbeat import Heartbeat
     from hubsync.report.smtp import SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -129,3 +130,17 @@ def fetcher(settings: Settings) -> Callable[[Path], tuple[tuple[str, ...], str |
         return result.downloaded, problems
 
     return run
+
+
+def heartbeat(settings: Settings) -> Heartbeat:
+    """Pings HUBSYNC_PING_URL at the start and end of a run; without it, a no-op."""
+    from hubsync.report.heartbeat import NoHeartbeat, Pinger
+
+    if not settings.ping_url:
+        return NoHeartbeat()
+    return Pinger(
+        settings.ping_url,
+        language=settings.language,
+        data_dir=settings.data_dir,
+        secrets=settings.secrets(),
+    )
