@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from clocks import NOW
 from portal import Portal
 
+from hubsync.cli import main
 from hubsync.emulator import Emulator, FaultPlan
 from hubsync.errors import LockedError
 from hubsync.inbox.folders import Inbox
@@ -188,3 +190,23 @@ def test_the_body_is_scrubbed_and_cut(tmp_path: Path) -> None:
 
 def test_without_a_ping_url_nothing_is_built(emulator: Emulator, tmp_path: Path) -> None:
     assert isinstance(heartbeat(Portal(emulator, tmp_path).settings), NoHeartbeat)
+
+
+def test_the_run_command_pings_and_its_dry_run_does_not(emulator: Emulator, tmp_path: Path) -> None:
+    env = {
+        "HUBSYNC_DATA_DIR": str(tmp_path),
+        "HUBSYNC_CONTACT_CATEGORY": "McArena Schorndorf",
+        "HUBSPOT_ACCESS_TOKEN": emulator.token,
+        "HUBSPOT_BASE_URL": emulator.url,
+        "HUBSYNC_LANGUAGE": "en",
+    }
+    no_env = ["--env-file", str(tmp_path / "no-such.env")]
+    with ping_server() as monitor:
+        env["HUBSYNC_PING_URL"] = monitor.url
+        dry = CliRunner().invoke(main, ["run", "--dry-run", *no_env], env=env)
+        real = CliRunner().invoke(main, ["run", *no_env], env=env)
+    logging.shutdown()
+
+    assert (dry.exit_code, real.exit_code) == (0, 0), real.output
+    assert monitor.paths() == [("GET", "/start"), ("POST", "/")]
+    assert monitor.pings[1][2].decode() == "hubsync: nothing to do (exit 0)"
