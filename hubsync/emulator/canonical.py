@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from hubsync.emulator.links import Links
+from hubsync.emulator.subscriptions import Subscriptions
 
 SYSTEM_PROPERTIES = frozenset({"hs_object_id", "createdate", "lastmodifieddate"})
 Objects = dict[str, dict[str, str]]
@@ -17,13 +18,15 @@ class Portal(Protocol):
     deals: Objects
     companies: Objects
     links: Links
+    subscriptions: Subscriptions
 
 
 def snapshot(portal: Portal) -> dict[str, Any]:
     """contacts by email (or kundennummer), deals by rechnungsnummer (or dealname), companies
     by name (or domain; a second company of one name is "name [2]", in id order);
     `associations` lists (deal, contact) pairs, `company_associations` lists
-    (type, record key, company key, primary) for contacts and deals."""
+    (type, record key, company key, primary) for contacts and deals; `subscriptions` the
+    e-mail statuses set (email → subscription name or "*" for all → status)."""
     keys = {
         "contacts": {oid: _contact_key(oid, p) for oid, p in portal.contacts.items()},
         "deals": {
@@ -46,6 +49,7 @@ def snapshot(portal: Portal) -> dict[str, Any]:
             for kind in ("contacts", "deals")
             for record, other, primary in portal.links.pairs(kind, "companies")
         ),
+        "subscriptions": portal.subscriptions.snapshot(),
     }
 
 

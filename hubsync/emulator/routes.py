@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hubsync.emulator import associations, objects, pipelines, schema, search, writes
+from hubsync.emulator import associations, objects, pipelines, preferences, schema, search, writes
 from hubsync.emulator.store import Store
 from hubsync.emulator.validation import JSON
 
@@ -35,6 +35,9 @@ class Route:
 def resolve(method: str, path: str) -> Route | None:
     """The route for `method` `path` (no query string), or None when nothing serves it."""
     parts = [p for p in path.split("/") if p]
+    if parts[:1] == ["communication-preferences"]:
+        found = preferences.route(method, parts[1:])
+        return None if found is None else Route(*found)
     if len(parts) < 3 or parts[0] != "crm":
         return None
     if parts[1] in ("v3", "v4") and parts[2] in _AREAS:

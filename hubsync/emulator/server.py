@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from hubsync.emulator import subscriptions
 from hubsync.emulator.defaults import new_store
 from hubsync.emulator.faults import Fault, FaultPlan, FaultState
 from hubsync.emulator.refusals import (
@@ -34,11 +35,14 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 10.0
 NOMINAL_LIMIT = 100_000  # advertised in headers when no rate limit is configured
 NOMINAL_DAILY = 250_000
-ALL_SCOPES = frozenset(
-    f"crm.{area}.{object_type}.{access}"
-    for area in ("objects", "schemas")
-    for object_type in ("contacts", "deals", "companies")
-    for access in ("read", "write")
+ALL_SCOPES = (
+    frozenset(
+        f"crm.{area}.{object_type}.{access}"
+        for area in ("objects", "schemas")
+        for object_type in ("contacts", "deals", "companies")
+        for access in ("read", "write")
+    )
+    | subscriptions.SCOPES
 )
 
 

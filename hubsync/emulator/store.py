@@ -14,6 +14,7 @@ from typing import Any
 
 from hubsync.emulator import canonical
 from hubsync.emulator.links import Links
+from hubsync.emulator.subscriptions import Subscriptions
 from hubsync.emulator.validation import JSON, Rule, format_instant
 
 OBJECT_TYPES = ("contacts", "deals", "companies")
@@ -62,6 +63,7 @@ class Store:
         # HubSpot's "Create and associate companies with contacts" setting (off by default
         # in the emulator); see `autolink`.
         self.auto_companies = False
+        self.subscriptions = Subscriptions()  # communication preferences (e-mail statuses)
 
     # -- schema --------------------------------------------------------------------------
     def add_group(self, object_type: str, name: str, label: str) -> JSON:

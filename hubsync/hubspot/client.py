@@ -38,6 +38,7 @@ from hubsync.hubspot.search import (  # re-exported: bookings/stage.py imports t
     Searcher,
     search_batches,
 )
+from hubsync.hubspot.subscriptions import SubscriptionCalls
 from hubsync.hubspot.transport import Transport
 
 __all__ = ["SEARCH_MAX_RESULTS", "SEARCH_PAGE", "HubSpotClient", "search_batches"]
@@ -88,6 +89,7 @@ class HubSpotClient(AssociationMethods):
         self._search = Searcher(self._http, self.paths, self.search_limiter)
         self._associations = Associations(self._http, self.paths, options.concurrency)
         self._pipelines = PipelineCalls(self._http, self.paths)
+        self.subscriptions = SubscriptionCalls(self._http, self.paths, options.concurrency)
 
     # objects ------------------------------------------------------------------------------
 
