@@ -9,8 +9,7 @@ primary company is left to people and HubSpot.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from hubsync.hubspot import HubSpotClient, RecordFailure
 from hubsync.hubspot.assoc_types import (
@@ -61,31 +60,23 @@ def link_contacts(
     return len(primary) + len(plain) - len(errors), errors
 
 
-def link_deals(
-    client: HubSpotClient, wanted: Mapping[str, set[str]]
-) -> tuple[dict[str, set[str]], list[RowError]]:
-    """Associate the deals `wanted` (company id → deal ids) that are not yet; returns every
-    company's deals in HubSpot now (held and new) and the pairs HubSpot refused."""
-    companies = sorted(wanted)
-    if not companies:
-        return {}, []
-    held = client.associations("companies", "deals", companies)
-    deals_of: dict[str, set[str]] = defaultdict(set)
-    for company in companies:
-        deals_of[company].update(held.get(company, ()))
-    missing = sorted(
-        (deal, company) for company in companies for deal in wanted[company] - deals_of[company]
-    )
-    errors: list[RowError] = []
-    if missing:
-        refused = {
-            f.key for f in client.associate_typed("deals", "companies", missing, DEAL_TO_COMPANY)
-        }
-        for deal, company in missing:
-            if f"{deal}->{company}" in refused:
-                errors.append(
-                    RowError.of(0, None, "company_deal_failed", deal=deal, company=company)
-                )
-            else:
-                deals_of[company].add(deal)
-    return dict(deals_of), errors
+def company_deals(client: HubSpotClient, companies: Iterable[str]) -> dict[str, set[str]]:
+    """Every company's deals in HubSpot (1,000 companies per call)."""
+    ids = sorted(set(companies))
+    held = client.associations("companies", "deals", ids) if ids else {}
+    return {company: set(held.get(company, ())) for company in ids}
+
+
+def add_deal_links(client: HubSpotClient, missing: Iterable[tuple[str, str]]) -> list[RowError]:
+    """Associate each (deal, company) pair, which the caller found missing; returns the
+    pairs HubSpot refused."""
+    pairs = sorted(set(missing))
+    if not pairs:
+        return []
+    failures = client.associate_typed("deals", "companies", pairs, DEAL_TO_COMPANY)
+    refused = {f.key for f in failures}
+    return [
+        RowError.of(0, None, "company_deal_failed", deal=deal, company=company)
+        for deal, company in pairs
+        if f"{deal}->{company}" in refused
+    ]

@@ -17,7 +17,7 @@ from hubsync.bookings.figures_stage import DealCache, FigureOptions, read_deals
 from hubsync.companies.apply import apply_companies
 from hubsync.companies.directory import CompanyDirectory
 from hubsync.companies.figures import refresh_company_figures
-from hubsync.companies.links import link_contacts, link_deals
+from hubsync.companies.links import add_deal_links, company_deals, link_contacts
 from hubsync.companies.names import organisation
 from hubsync.companies.plan import CompanyOptions, plan_companies
 from hubsync.companies.records import CompanyRecord, company_records
@@ -93,17 +93,33 @@ def _members(companies: Sequence[CompanyRecord], stage: CompanyStage) -> list[tu
 
 
 def _link_member_deals(stage: CompanyStage, members: list[tuple[str, str, int]]) -> list[RowError]:
-    """Every booking deal of the members ↔ their company; then the companies' figures."""
+    """Every booking deal of the members ↔ their company, and the figures of the companies
+    that gain deals (or never had figures): an unchanged re-run reads associations only.
+
+    The figures are written before the links: a run killed in between finds the links
+    missing next time and recomputes (the same figures, so no write), never the reverse.
+    """
     if not members:
         return []
-    held = stage.client.associations("contacts", "deals", sorted({c for c, _, _ in members}))
-    read_deals(
-        stage.client, {d for ids in held.values() for d in ids}, stage.figures.key, stage.deals
-    )
-    wanted: dict[str, set[str]] = defaultdict(set)
+    of_contact = stage.client.associations("contacts", "deals", sorted({c for c, _, _ in members}))
+    held = company_deals(stage.client, {company for _, company, _ in members})
+    candidates: dict[str, set[str]] = defaultdict(set)
     for contact, company, _ in members:
-        wanted[company].update(d for d in held.get(contact, ()) if _booking(stage, d))
-    return _settle(stage, wanted)
+        candidates[company].update(set(of_contact.get(contact, ())) - held[company])
+    every = {d for ids in candidates.values() for d in ids}
+    read_deals(stage.client, every, stage.figures.key, stage.deals)
+    missing = {c: {d for d in ids if _booking(stage, d)} for c, ids in candidates.items()}
+    stale = {
+        company: deals | missing.get(company, set())
+        for company, deals in held.items()
+        if missing.get(company) or (deals and not _has_figures(stage, company))
+    }
+    return _settle(stage, stale, missing)
+
+
+def _has_figures(stage: CompanyStage, company: str) -> bool:
+    held = stage.companies.get(company)
+    return any(held.get(n) for n in stage.figures.names)
 
 
 def _booking(stage: CompanyStage, deal: str) -> bool:
@@ -112,24 +128,28 @@ def _booking(stage: CompanyStage, deal: str) -> bool:
     return bool((stage.deals.get(deal, {}).get(stage.figures.key) or "").strip())
 
 
-def _settle(stage: CompanyStage, wanted: dict[str, set[str]]) -> list[RowError]:
-    deals_of, errors = link_deals(stage.client, wanted)
-    errors += refresh_company_figures(
+def _settle(
+    stage: CompanyStage, deals_of: dict[str, set[str]], missing: dict[str, set[str]]
+) -> list[RowError]:
+    """Figures of `deals_of` (company → all its deals, linked or to be), then the links."""
+    errors = refresh_company_figures(
         stage.client, deals_of, stage.figures, stage.companies, stage.deals
     )
-    return errors
+    pairs = [(deal, company) for company, deals in missing.items() for deal in deals]
+    return errors + add_deal_links(stage.client, pairs)
 
 
 def sync_company_deals(stage: CompanyStage, pairs: set[tuple[str, str]]) -> list[RowError]:
     """A journal's (deal id, contact id) pairs: each deal ↔ its contact's company, then the
     figures of those companies.
 
-    A contact's company is the one hubsync keys by the name in the contact's `company`
-    (what the latest customer export says), else its primary company when hubsync keys
-    it, else the first company (by id) hubsync keys: a contact person's bookings belong
-    to the organisation the export names, never to one a person associated by hand.
+    Only contacts whose `company` is filled are looked at. A contact's company is the one
+    hubsync keys by the name in its `company` (what the latest customer export says),
+    else its primary company when hubsync keys it, else the first company (by id)
+    hubsync keys: a contact person's bookings belong to the organisation the export
+    names, never to one a person associated by hand.
     """
-    contacts = sorted({c for _, c in pairs})
+    contacts = sorted({c for _, c in pairs if _names_a_company(stage, c)})
     if not contacts:
         return []
     held = stage.client.associations_typed("contacts", "companies", contacts)
@@ -158,7 +178,17 @@ def sync_company_deals(stage: CompanyStage, pairs: set[tuple[str, str]]) -> list
     for deal, contact in pairs:
         if contact in company_of:
             wanted[company_of[contact]].add(deal)
-    return _settle(stage, wanted)
+    linked = company_deals(stage.client, wanted)
+    missing = {company: deals - linked[company] for company, deals in wanted.items()}
+    # A journal's companies are recomputed every time: their deals are what changes.
+    return _settle(stage, {c: linked[c] | wanted[c] for c in wanted}, missing)
+
+
+def _names_a_company(stage: CompanyStage, contact: str) -> bool:
+    """Whether the contact may book for a company: its `company` is filled, or unknown
+    (not read this run). A private customer's bookings cost no company lookup."""
+    held = stage.contacts.get(contact)
+    return "company" not in held or bool((held["company"] or "").strip())
 
 
 def _order(company_id: str) -> tuple[int, str]:
