@@ -50,6 +50,20 @@ class CompanyCounts:
 
 
 @dataclass(frozen=True)
+class ConsentCounts:
+    """Newsletter consent of a customer file: statuses set, and rows that needed none."""
+
+    subscribed: int = 0
+    unsubscribed: int = 0  # a "Nein" withdrew a subscription hubsync made
+    opted_out: int = 0  # a "Ja" left alone: the address opted out in HubSpot
+    unchanged: int = 0
+    subscription: str = ""  # the subscription type's name, as the portal lists it
+
+    def __bool__(self) -> bool:
+        return bool(self.subscribed or self.unsubscribed or self.opted_out or self.unchanged)
+
+
+@dataclass(frozen=True)
 class FileOutcome:
     """The result of one input file. Counts refer to HubSpot objects (planned, in a dry run)."""
 
@@ -74,6 +88,7 @@ class FileOutcome:
     unmapped_columns: tuple[str, ...] = ()
     updated_properties: dict[str, int] = field(default_factory=dict)  # property → contacts changed
     companies: CompanyCounts = CompanyCounts()
+    consent: ConsentCounts = ConsentCounts()  # HUBSYNC_NEWSLETTER_SUBSCRIPTION set
 
     @property
     def ok(self) -> bool:

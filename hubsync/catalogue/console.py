@@ -51,6 +51,21 @@ CONSOLE: dict[str, Text] = {
         "    übernommen (in HubSpot gefunden): {names}", "    adopted (found in HubSpot): {names}"
     ),
     "more_names": Text("… und {n} weitere", "… and {n} more"),
+    # newsletter consent of a customer file (report/consent_lines.py)
+    "newsletter": Text(
+        "  Newsletter „{name}“: {subscribed}, {unsubscribed}, {opted_out}, {unchanged}",
+        "  newsletter {name!r}: {subscribed}, {unsubscribed}, {opted_out}, {unchanged}",
+    ),
+    "nl_subscribed": Text("{n} angemeldet", "{n} subscribed"),
+    "nl_would_subscribe": Text("{n} würde angemeldet|{n} würden angemeldet", "would subscribe {n}"),
+    "nl_unsubscribed": Text("{n} abgemeldet", "{n} unsubscribed"),
+    "nl_would_unsubscribe": Text(
+        "{n} würde abgemeldet|{n} würden abgemeldet", "would unsubscribe {n}"
+    ),
+    "nl_opted_out": Text(
+        "{n} nicht angetastet (in HubSpot abgemeldet)", "{n} left alone (opted out in HubSpot)"
+    ),
+    "nl_unchanged": Text("{n} unverändert", "{n} unchanged"),
     "rejected_rows": Text(
         "  abgelehnte Zeilen: {n} ({reasons})", "  rejected rows: {n} ({reasons})"
     ),
@@ -136,6 +151,16 @@ CONSOLE: dict[str, Text] = {
     "c_readable": Text("{n} Kontakteigenschaften lesbar", "{n} contact properties readable"),
     "c_companies": Text("Firmen (HUBSYNC_COMPANIES=on)", "companies (HUBSYNC_COMPANIES=on)"),
     "c_company_readable": Text("{n} Firmeneigenschaften lesbar", "{n} company properties readable"),
+    "c_newsletter": Text(
+        "Newsletter-Abo (HUBSYNC_NEWSLETTER_SUBSCRIPTION={wanted})",
+        "newsletter subscription (HUBSYNC_NEWSLETTER_SUBSCRIPTION={wanted})",
+    ),
+    "c_newsletter_ok": Text(
+        "„{name}“ ({id}) im Portal; nötige Scopes: {scopes}; die Batch-Scopes erfordern "
+        "Marketing Hub Enterprise",
+        "{name!r} ({id}) in the portal; scopes needed: {scopes}; the batch scopes require "
+        "Marketing Hub Enterprise",
+    ),
     "c_company_scopes": Text(
         "nötige Scopes: {scopes}; für `hubsync setup` auch {setup}",
         "scopes needed: {scopes}; for `hubsync setup` also {setup}",

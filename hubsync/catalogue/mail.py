@@ -63,6 +63,22 @@ MAIL: dict[str, Text] = {
         "{name} – adopted (found in HubSpot): {names}",
     ),
     "unassigned": Text("ohne Kontakt", "without contact"),
+    # newsletter consent of a customer file (report/consent_lines.py)
+    "sec_newsletter": Text("Newsletter", "Newsletter"),
+    "newsletter_line": Text(
+        "{name} – Abo „{subscription}“: {counts}",
+        "{name} – subscription {subscription!r}: {counts}",
+    ),
+    "nl_subscribed": Text("{n} angemeldet", "{n} subscribed"),
+    "nl_would_subscribe": Text("{n} würde angemeldet|{n} würden angemeldet", "would subscribe {n}"),
+    "nl_unsubscribed": Text("{n} abgemeldet", "{n} unsubscribed"),
+    "nl_would_unsubscribe": Text(
+        "{n} würde abgemeldet|{n} würden abgemeldet", "would unsubscribe {n}"
+    ),
+    "nl_opted_out": Text(
+        "{n} nicht angetastet (in HubSpot abgemeldet)", "{n} left alone (opted out in HubSpot)"
+    ),
+    "nl_unchanged": Text("{n} unverändert", "{n} unchanged"),
     "rejected": Text("abgelehnt", "rejected"),
     "sec_rejected": Text("Abgelehnte Zeilen", "Rejected rows"),
     "sec_reviews": Text("Zur Prüfung (gemeinsames Postfach)", "To review (shared mailbox)"),

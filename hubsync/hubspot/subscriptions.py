@@ -155,6 +155,13 @@ class SubscriptionCalls:
         reply = self._http.call("GET", f"{self.base}/definitions", safe=True)
         return tuple(SubscriptionDefinition.from_api(d) for d in reply.results())
 
+    def probe(self) -> None:
+        """Raise AuthError when the token lacks a batch scope: a batch read and a batch write
+        with no inputs (nothing is read or changed; a 400 for the empty list is fine)."""
+        for action in ("read?channel=EMAIL", "write"):
+            path = f"{self.base}/statuses/batch/{action}"
+            self._http.call("POST", path, {"inputs": []}, safe=True, accept=(400,))
+
     def statuses(self, emails: Iterable[str]) -> StatusRead:
         """Every listed status of `emails` on the e-mail channel, 100 addresses a call."""
         path = f"{self.base}/statuses/batch/read?channel=EMAIL"

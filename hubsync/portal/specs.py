@@ -36,6 +36,7 @@ class PortalOptions:
     deal_stage: str = "closedwon"
     deal_cancelled_stage: str = "closedlost"
     companies: bool = True  # HUBSYNC_COMPANIES: organisations become HubSpot companies
+    newsletter: bool = False  # HUBSYNC_NEWSLETTER_SUBSCRIPTION set: consent as statuses
 
 
 DEFAULTS = PortalOptions()
@@ -119,6 +120,12 @@ DEAL_PROPERTIES = (
 )
 
 
+# When hubsync subscribed a contact: the instant HubSpot gave that status (`hubsync.consent`).
+NEWSLETTER_MARKER = PropertySpec(
+    "newsletter_einwilligung_hubsync", "Newsletter-Einwilligung (hubsync)", "datetime", "date"
+)
+
+
 def category_spec(options: PortalOptions) -> PropertySpec:
     return PropertySpec(options.category_property, "Kontaktkategorie", "enumeration", "checkbox")
 
@@ -130,10 +137,11 @@ def contact_specs(options: PortalOptions = DEFAULTS) -> tuple[PropertySpec, ...]
         for p in CUSTOM_CONTACT_PROPERTIES
     )
     taken = {options.customer_key}
+    marker = (NEWSLETTER_MARKER,) if options.newsletter else ()
     return (
         category_spec(options),
         contact_key_spec(options),
-        *(s for s in (*HUBSYNC_CONTACT_PROPERTIES, *mapped) if s.name not in taken),
+        *(s for s in (*HUBSYNC_CONTACT_PROPERTIES, *mapped, *marker) if s.name not in taken),
     )
 
 

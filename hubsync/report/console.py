@@ -12,6 +12,7 @@ from hubsync.catalogue.console import CONSOLE
 from hubsync.catalogue.text import Lang
 from hubsync.records import RowError, RowWarning
 from hubsync.report.company_lines import console_company_lines
+from hubsync.report.consent_lines import console_consent_lines
 from hubsync.report.messages import describe, label
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
 
@@ -27,6 +28,7 @@ def _file_lines(outcome: FileOutcome, dry_run: bool, max_rows: int, t: Lang) -> 
         lines.append(t("reason", reason=reason))
     lines += _counts(outcome, t("would") if dry_run else "", t)
     lines += console_company_lines(outcome.companies, dry_run, t)
+    lines += console_consent_lines(outcome.consent, dry_run, t)
     if outcome.errors:
         counts = outcome.errors_by_reason().most_common()
         reasons = ", ".join(f"{label(code, t.code)} {n}" for code, n in counts)

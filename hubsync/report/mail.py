@@ -16,6 +16,7 @@ from hubsync.catalogue.rows import ONE_COLUMN, WHOLE_ROW
 from hubsync.catalogue.text import Lang, render
 from hubsync.records import RowError
 from hubsync.report.company_lines import mail_company_cell, mail_company_lines
+from hubsync.report.consent_lines import mail_consent_lines
 from hubsync.report.mail_layout import Block, Report, Section, as_html, as_text
 from hubsync.report.messages import describe, label
 from hubsync.summary import ExitCode, FileKind, FileOutcome, FileStatus, RunSummary
@@ -161,6 +162,9 @@ def _sections(summary: RunSummary, t: Lang, max_rows: int) -> tuple[Section, ...
         f"{f.name}: {', '.join(f.unmapped_columns)}" for f in files if f.unmapped_columns
     )
     companies = tuple(line for f in files for line in mail_company_lines(f.name, f.companies, t))
+    consent = tuple(
+        line for f in files for line in mail_consent_lines(f.name, f.consent, summary.dry_run, t)
+    )
     events = [t("fetched", len(summary.fetched))] if summary.fetched else []
     if summary.fetch_error is not None:
         events.append(t("fetch_error", e=summary.fetch_error))
@@ -175,6 +179,7 @@ def _sections(summary: RunSummary, t: Lang, max_rows: int) -> tuple[Section, ...
         Section(t("sec_warnings"), warnings),
         Section(t("sec_unmapped"), unmapped),
         Section(t("companies"), companies),
+        Section(t("sec_newsletter"), consent),
         Section(t("sec_events"), tuple(events)),
     )
     shown = tuple(s for s in candidates if s.lines or s.blocks)

@@ -90,6 +90,9 @@ def _hubspot_checks(settings: Settings, lines: list[str], t: Lang) -> bool:
         if not ok:
             return False
         companies_ok = not settings.companies or _company_check(client, lines, t)
+        consent_ok = settings.newsletter_subscription is None or _consent_check(
+            client, settings.newsletter_subscription, lines, t
+        )
 
         def schema() -> str:
             target = check_schema(
@@ -112,7 +115,7 @@ def _hubspot_checks(settings: Settings, lines: list[str], t: Lang) -> bool:
 
         ok, detail = _try(schema, t)
         lines.append(_line(OK if ok else FAIL, t("c_schema"), detail))
-        return ok and companies_ok
+        return ok and companies_ok and consent_ok
 
 
 # What companies need (HubSpot's scopes reference; the 2026-09 spec's `security` sections).
@@ -125,6 +128,24 @@ def _company_check(client: HubSpotClient, lines: list[str], t: Lang) -> bool:
     scopes = t("c_company_scopes", scopes=", ".join(COMPANY_SCOPES), setup=COMPANY_SETUP_SCOPE)
     ok, detail = _try(lambda: t("c_company_readable", n=len(client.properties("companies"))), t)
     lines.append(_line(OK if ok else FAIL, t("c_companies"), f"{detail}; {scopes}"))
+    return ok
+
+
+def _consent_check(client: HubSpotClient, wanted: str, lines: list[str], t: Lang) -> bool:
+    """The newsletter subscription type exists (by name or id); names the scopes it needs:
+    communication_preferences.read for definitions, the batch scopes for the statuses."""
+    from hubsync.consent.options import resolve_subscription
+    from hubsync.hubspot.subscriptions import BATCH_READ_SCOPE, BATCH_WRITE_SCOPE, READ_SCOPE
+
+    scopes = ", ".join((READ_SCOPE, BATCH_READ_SCOPE, BATCH_WRITE_SCOPE))
+
+    def found() -> str:
+        match = resolve_subscription(client.subscriptions.definitions(), wanted)
+        client.subscriptions.probe()
+        return t("c_newsletter_ok", name=match.name, id=match.id, scopes=scopes)
+
+    ok, detail = _try(found, t)
+    lines.append(_line(OK if ok else FAIL, t("c_newsletter", wanted=wanted), detail))
     return ok
 
 

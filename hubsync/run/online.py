@@ -14,8 +14,10 @@ from hubsync.bookings.deals import OPEN, DealOptions
 from hubsync.bookings.figures_stage import FigureOptions
 from hubsync.bookings.lookup import LookupOptions
 from hubsync.bookings.stage import BookingOptions
+from hubsync.choices import OptOut
 from hubsync.companies.plan import CompanyOptions
 from hubsync.config import Settings
+from hubsync.consent.options import MARKER, ConsentOptions, resolve_subscription
 from hubsync.customers.contacts import ContactOptions
 from hubsync.customers.directory import CUSTOMER_NUMBERS
 from hubsync.hubspot import HubSpotClient
@@ -35,6 +37,7 @@ class Online:
     bookings: BookingOptions
     companies: CompanyOptions | None = None  # None: HUBSYNC_COMPANIES=off
     company_figures: FigureOptions | None = None
+    consent: ConsentOptions | None = None  # None: HUBSYNC_NEWSLETTER_SUBSCRIPTION unset
 
     @property
     def adopts(self) -> bool:
@@ -48,7 +51,7 @@ def contact_options(settings: Settings, schema: PortalSchema) -> ContactOptions:
         category_property=category if category in schema.contacts else None,
         category_multi=schema.category_multi(category),
         aliases=CUSTOMER_NUMBERS in schema.contacts,
-        read_also=tuple(p for p in FIGURE_PROPERTIES if p in schema.contacts),
+        read_also=tuple(p for p in (*FIGURE_PROPERTIES, MARKER) if p in schema.contacts),
         key=settings.customer_number_property,
         skip=frozenset(name for name, prop in schema.contacts.items() if prop.read_only),
     )
@@ -68,6 +71,16 @@ def _target(settings: Settings, schema: PortalSchema, target: DealTarget | None)
     return resolved or DealTarget(
         settings.deal_pipeline, settings.deal_stage, settings.deal_cancelled_stage
     )
+
+
+def consent_options(client: HubSpotClient, settings: Settings) -> ConsentOptions | None:
+    """The subscription type resolved against the portal's definitions (one call), None
+    when consent is off. Raises ConfigError for a type the portal does not have."""
+    wanted = settings.newsletter_subscription
+    if wanted is None:
+        return None
+    found = resolve_subscription(client.subscriptions.definitions(), wanted)
+    return ConsentOptions(found.id, found.name, settings.newsletter_optout == OptOut.SYNC)
 
 
 def go_online(
@@ -106,9 +119,10 @@ def go_online(
         dry_run=dry_run,
     )
     bookings = BookingOptions(lookup, deals, figures)
+    consent = consent_options(client, settings)
     companies = schema.companies
     if not settings.companies or companies is None or COMPANY_KEY not in companies:
-        return Online(client, schema, contacts, bookings)
+        return Online(client, schema, contacts, bookings, consent=consent)
     names = tuple(n for n in FIGURE_PROPERTIES if n in companies)
     return Online(
         client,
@@ -117,4 +131,5 @@ def go_online(
         bookings,
         CompanyOptions(mapping.companies, COMPANY_KEY, names),
         replace(figures, names=names),
+        consent,
     )

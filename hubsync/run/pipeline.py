@@ -19,6 +19,7 @@ from hubsync.bookings.stage import read_booking_file, sync_bookings
 from hubsync.clock import Clock, utc_now
 from hubsync.companies.stage import sync_companies, sync_company_deals
 from hubsync.config import Settings
+from hubsync.consent.stage import sync_consent
 from hubsync.customers.directory import ContactDirectory
 from hubsync.customers.stage import read_customer_file, sync_customers
 from hubsync.errors import ConfigError, HubSpotError, InputError, TransientError
@@ -236,7 +237,8 @@ class Run:
                 self.state.directory,
                 self.state.deals,
             )
-        return self._companies(read.batch.records, done.outcome, online)
+        outcome = self._companies(read.batch.records, done.outcome, online)
+        return self._consent(name, read.batch.records, outcome, online)
 
     def _companies(
         self, records: Sequence[CustomerRecord], outcome: FileOutcome, online: Online
@@ -247,6 +249,23 @@ class Run:
         done = sync_companies(stage, records, dry_run=self.options.dry_run)
         errors = sorted((*outcome.errors, *done.errors), key=lambda e: e.line)
         return replace(outcome, companies=done.counts, errors=tuple(errors))
+
+    def _consent(
+        self, name: str, records: Sequence[CustomerRecord], outcome: FileOutcome, online: Online
+    ) -> FileOutcome:
+        """The file's Newsletter column as subscription statuses (HUBSYNC_NEWSLETTER_...)."""
+        if online.consent is None:
+            return outcome
+        done = sync_consent(
+            online.client,
+            online.consent,
+            records,
+            self.state.directory,
+            name,
+            dry_run=self.options.dry_run,
+        )
+        errors = sorted((*outcome.errors, *done.errors), key=lambda e: e.line)
+        return replace(outcome, consent=done.counts, errors=tuple(errors))
 
     def _bookings(self, name: str, table: Table, online: Online | None) -> FileOutcome:
         read = read_booking_file(

@@ -36,6 +36,7 @@ def portal_options(settings: Settings) -> PortalOptions:
         deal_stage=settings.deal_stage,
         deal_cancelled_stage=settings.deal_cancelled_stage,
         companies=bool(settings.companies),
+        newsletter=settings.newsletter_subscription is not None,
     )
 
 
