@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hubsync.emulator import associations, objects, pipelines, preferences, schema, search, writes
+from hubsync.emulator.archive import batch_archive
 from hubsync.emulator.store import Store
 from hubsync.emulator.validation import JSON
 
@@ -78,6 +79,11 @@ def _objects(method: str, object_type: str, rest: list[str]) -> Route | None:
     if method == "POST" and rest == ["batch", "read"]:
         return Route(
             "read", (_read(object_type),), lambda s, b, q: objects.batch_read(s, object_type, b)
+        )
+    if method == "POST" and rest == ["batch", "archive"]:
+        # 204 No Content (objects.json, 2026-09, BatchInputSimplePublicObjectId)
+        return Route(
+            "write", (_write(object_type),), lambda s, b, q: batch_archive(s, object_type, b)
         )
     if method == "POST" and len(rest) == 2 and rest[0] == "batch":
         mode = rest[1]

@@ -16,6 +16,8 @@ from typing import Any
 
 from hubsync.hubspot.assoc_types import CATEGORY
 from hubsync.hubspot.batching import BatchWriter, chunked, run_parallel
+from hubsync.hubspot.journal import WriteJournal
+from hubsync.hubspot.journaling import record_links
 from hubsync.hubspot.models import RecordFailure, TypedAssociation
 from hubsync.hubspot.paths import ApiPaths
 from hubsync.hubspot.transport import Transport
@@ -142,12 +144,15 @@ class AssociationMethods:
     """HubSpotClient's association calls (a base of the client, which sets `_associations`)."""
 
     _associations: Associations
+    journal: WriteJournal | None  # told of the pairs added (hubspot/journaling.py)
 
     def associate(
         self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]]
     ) -> tuple[RecordFailure, ...]:
         """Default-type associations; see `Associations.associate`."""
-        return self._associations.associate(from_type, to_type, pairs)
+        sent = list(pairs)
+        failures = self._associations.associate(from_type, to_type, sent)
+        return record_links(self.journal, from_type, to_type, sent, failures)
 
     def associate_typed(
         self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]], *type_ids: int
@@ -156,7 +161,9 @@ class AssociationMethods:
         them, e.g. unlabeled and primary); see `Associations.create`."""
         if not type_ids:
             raise ValueError("associate_typed needs at least one type id")
-        return self._associations.create(from_type, to_type, pairs, *type_ids)
+        sent = list(pairs)
+        failures = self._associations.create(from_type, to_type, sent, *type_ids)
+        return record_links(self.journal, from_type, to_type, sent, failures, type_ids)
 
     def associations(
         self, from_type: str, to_type: str, ids: Iterable[str]

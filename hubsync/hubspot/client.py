@@ -17,6 +17,7 @@ import requests
 from hubsync.hubspot.associations import AssociationMethods, Associations
 from hubsync.hubspot.batching import BatchWriter, chunked, run_parallel
 from hubsync.hubspot.journal import WriteJournal
+from hubsync.hubspot.journaling import journaled_update, journaled_upsert
 from hubsync.hubspot.limiter import RateLimiter
 from hubsync.hubspot.models import (
     CallStats,
@@ -150,6 +151,7 @@ class HubSpotClient(AssociationMethods):
                 found[key] = obj
         return found
 
+    @journaled_upsert  # with a journal: old values read first (hubspot/journaling.py)
     def upsert(
         self, object_type: str, id_property: str, items: Mapping[str, Mapping[str, str]]
     ) -> WriteResult:
@@ -185,6 +187,7 @@ class HubSpotClient(AssociationMethods):
         )
         return WriteResult(objects, written.failures)
 
+    @journaled_update
     def update(self, object_type: str, items: Mapping[str, Mapping[str, str]]) -> WriteResult:
         """Update records by record id (key → properties); same failure rules as `upsert`."""
         inputs = [{"id": str(k), "properties": dict(p)} for k, p in items.items()]
