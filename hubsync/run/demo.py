@@ -128,7 +128,7 @@ def run_demo(
         for attempt in (t("d_first"), t("d_again")):
             drop_samples(settings.inbox)
             echo(t("d_run", attempt=attempt))
-            with open_client(settings) as client:
+            with open_client(settings, journal=True) as client:  # `hubsync history`
                 services = JobServices(Collaborators(client))
                 summary = run_job(settings, mapping, services, RunOptions())
             echo(render_console(summary, max_rows=5, language=language))

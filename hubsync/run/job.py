@@ -20,6 +20,7 @@ from hubsync.catalogue.mail import MAIL
 from hubsync.catalogue.text import Lang
 from hubsync.config import Settings
 from hubsync.errors import MailError
+from hubsync.history.recorder import keep_ledger
 from hubsync.inbox.folders import Inbox
 from hubsync.mapping.columns import Mapping
 from hubsync.report.heartbeat import Heartbeat, NoHeartbeat
@@ -62,8 +63,16 @@ def run_job(
         if services.fetch is not None and not options.dry_run:
             inbox.ensure()
             fetched, fetch_error = services.fetch(inbox.inbox)
-        summary = Run(settings, mapping, services.collaborators, options).execute()
-        summary = replace(summary, fetched=fetched, fetch_error=fetch_error)
+        with keep_ledger(
+            inbox.state_dir,
+            services.collaborators.client,
+            clock,
+            dry_run=options.dry_run,
+            retention_days=settings.retention_days,
+        ) as ledger:
+            summary = Run(settings, mapping, services.collaborators, options).execute()
+            summary = replace(summary, fetched=fetched, fetch_error=fetch_error)
+            ledger.finish(summary)
         if not options.dry_run:
             deleted = inbox.prune(clock(), settings.retention_days)
             summary = replace(summary, retention_deleted=deleted)

@@ -14,6 +14,7 @@ from hubsync import __version__
 from hubsync.config import Settings, token_problems
 from hubsync.errors import ConfigError, FetchError
 from hubsync.hubspot import ClientOptions, HubSpotClient
+from hubsync.hubspot.journal import WriteJournal
 from hubsync.portal.specs import PortalOptions
 from hubsync.report.mail import Mail
 
@@ -52,23 +53,27 @@ def client_options(settings: Settings) -> ClientOptions:
 
 
 @contextlib.contextmanager
-def open_client(settings: Settings) -> Iterator[HubSpotClient | None]:
-    """One requests.Session per run; None when no token is set (validate-only runs)."""
+def open_client(settings: Settings, *, journal: bool = False) -> Iterator[HubSpotClient | None]:
+    """One requests.Session per run; None when no token is set (validate-only runs).
+    With `journal` the client journals its writes and the run keeps a ledger record."""
     if not settings.hubspot_token:
         yield None
         return
-    with connect(settings) as client:
+    with connect(settings, journal=journal) as client:
         yield client
 
 
 @contextlib.contextmanager
-def connect(settings: Settings) -> Iterator[HubSpotClient]:
-    """The client of a command that needs HubSpot; raises ConfigError without a token."""
+def connect(settings: Settings, *, journal: bool = False) -> Iterator[HubSpotClient]:
+    """The client of a command that needs HubSpot; raises ConfigError without a token.
+    With `journal` it reads old values before it writes (`hubsync.hubspot.journaling`)."""
     if not settings.hubspot_token:
         raise ConfigError(token_problems(settings))
     with requests.Session() as session:
         session.headers["User-Agent"] = f"hubsync/{__version__}"
-        yield HubSpotClient(session, client_options(settings))
+        client = HubSpotClient(session, client_options(settings))
+        client.journal = WriteJournal() if journal else None
+        yield client
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
