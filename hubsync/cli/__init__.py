@@ -24,6 +24,7 @@ from hubsync.cli.common import (
     say,
     verbose_option,
 )
+from hubsync.cli.history import history, undo
 from hubsync.config import Settings, load_settings
 from hubsync.errors import ConfigError
 from hubsync.summary import ExitCode
@@ -67,7 +68,8 @@ def run(dry_run: bool, no_fetch: bool, env_file: Path, data_dir: Path | None, ve
     needs = frozenset() if dry_run else frozenset({"token", "category"})
     settings = command_settings(env_file, data_dir, verbose, needs)
     mapping = load_mapping(settings.mapping_file)
-    with open_client(settings) as client, contextlib.ExitStack() as stack:
+    # A run that writes keeps a ledger record (`hubsync history`, `hubsync undo`).
+    with open_client(settings, journal=not dry_run) as client, contextlib.ExitStack() as stack:
         collaborators = Collaborators(client)
         if client is not None and ProgressLine.wanted():
             line = stack.enter_context(ProgressLine(lambda: client.stats.snapshot().calls))
@@ -242,3 +244,7 @@ def demo(keep: Path | None, language: str) -> None:
 
     code = run_demo(keep, language=language, echo=click.echo)
     sys.exit(int(code))
+
+
+main.add_command(history)
+main.add_command(undo)
