@@ -9,23 +9,11 @@ the item's `reason_*` params, without the prefix.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from hubsync.catalogue.entries import Entry, entry
+from hubsync.catalogue.hubspot_rows import HUBSPOT_MESSAGES
 from hubsync.catalogue.reasons import REASONS
 from hubsync.catalogue.text import LANGUAGES, Text, render
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A code's short label (per-reason counts) and its full template."""
-
-    label: Text
-    text: Text
-
-
-def _entry(label_de: str, label_en: str, de: str, en: str) -> Entry:
-    return Entry(Text(label_de, label_en), Text(de, en))
-
 
 _DROPPED = Text(
     "{reason}; weggelassen, der Rest des Kontakts wird importiert",
@@ -35,27 +23,27 @@ _REAL_EMAIL = "Tragen Sie im Buchungssystem die richtige E-Mail-Adresse des Kund
 
 MESSAGES: dict[str, Entry] = {
     # customer rows (customers.py)
-    "email_missing": _entry(
+    "email_missing": entry(
         "keine E-Mail-Adresse",
         "no e-mail address",
         "keine E-Mail-Adresse: Tragen Sie im Buchungssystem die E-Mail-Adresse des Kunden ein",
         "no e-mail address: enter the customer's e-mail in the booking system",
     ),
-    "email_placeholder": _entry(
+    "email_placeholder": entry(
         "Platzhalter statt E-Mail-Adresse",
         "placeholder instead of an e-mail address",
         "{value!r} ist ein Platzhalter, keine E-Mail-Adresse: " + _REAL_EMAIL,
         "{value!r} is a placeholder, not an e-mail address: enter the customer's real e-mail "
         "address in the booking system",
     ),
-    "email_invalid": _entry(
+    "email_invalid": entry(
         "ungültige E-Mail-Adresse",
         "invalid e-mail address",
         "ungültige E-Mail-Adresse {value!r}: " + _REAL_EMAIL,
         "invalid e-mail address {value!r}: enter the customer's real e-mail address in the "
         "booking system",
     ),
-    "shared_mailbox": _entry(
+    "shared_mailbox": entry(
         "gemeinsames Postfach",
         "shared mailbox",
         "gleiche E-Mail-Adresse {email} wie Zeile {other_line} ([{other_name}|ohne Namen]"
@@ -67,14 +55,14 @@ MESSAGES: dict[str, Entry] = {
         "(family) mailbox. Not imported; give this person an own e-mail address in the booking "
         "system or enter the contact by hand.",
     ),
-    "email_additional": _entry(
+    "email_additional": entry(
         "mehrere E-Mail-Adressen",
         "several e-mail addresses",
         "mehrere E-Mail-Adressen: {key} ist der Schlüssel des Kontakts, {others} als weitere "
         "E-Mail-Adresse übernommen",
         "several e-mail addresses: {key} is the contact's key, {others} kept as additional e-mail",
     ),
-    "email_part_ignored": _entry(
+    "email_part_ignored": entry(
         "Teil der E-Mail-Zelle ignoriert",
         "part of the e-mail cell ignored",
         "Teil der E-Mail-Zelle ignoriert: {reason}",
@@ -84,25 +72,25 @@ MESSAGES: dict[str, Entry] = {
     "zip_invalid": Entry(Text("ungültige Postleitzahl", "invalid postal code"), _DROPPED),
     "date_ignored": Entry(Text("ungültiges Datum", "invalid date"), _DROPPED),
     "value_invalid": Entry(Text("ungültiger Wert", "invalid value"), _DROPPED),
-    "zip_padded": _entry(
+    "zip_padded": entry(
         "Postleitzahl ergänzt",
         "postal code padded",
         "Postleitzahl {value!r} hatte ihre führende Null verloren: als {zip} importiert",
         "postal code {value!r} had lost its leading zero: imported as {zip}",
     ),
-    "extra_cells": _entry(
+    "extra_cells": entry(
         "zusätzliche Zellen",
         "extra cells",
         "mehr Zellen, als die Kopfzeile Spalten hat; ignoriert: {cells}",
         "more cells than the header has columns; ignored: {cells}",
     ),
-    "mojibake_repaired": _entry(
+    "mojibake_repaired": entry(
         "Umlaute repariert",
         "umlauts repaired",
         "verstümmelte Umlaute repariert ({values}); bitte prüfen Sie die Schreibweise",
         "garbled umlauts repaired ({values}); please check the spelling",
     ),
-    "lossy_export": _entry(
+    "lossy_export": entry(
         "Buchstaben beim Export verloren",
         "letters lost in the export",
         "Buchstaben beim Export verloren ({values}): Die Zeichenkodierung der Datei kann sie "
@@ -112,80 +100,80 @@ MESSAGES: dict[str, Entry] = {
         "Imported as is; export as UTF-8 or correct the name in HubSpot",
     ),
     # journal rows (bookings.py, bookings_sync.py)
-    "number_missing": _entry(
+    "number_missing": entry(
         "Belegnummer fehlt",
         "document number missing",
         "Belegnummer fehlt",
         "document number missing",
     ),
-    "number_invalid": _entry(
+    "number_invalid": entry(
         "ungültige Belegnummer",
         "invalid document number",
         "keine gültige Belegnummer: {value!r}",
         "not a document number: {value!r}",
     ),
-    "skipped": _entry(
+    "skipped": entry(
         "Zeile übersprungen",
         "line skipped",
         "Zeile ohne Belegnummer, Datum, Betrag und Kunde übersprungen",
         "line without document number, date, amount or customer skipped",
     ),
-    "subtotal_skipped": _entry(
+    "subtotal_skipped": entry(
         "Zwischenzeile übersprungen",
         "subtotal line skipped",
         "Zeile ohne Belegnummer übersprungen: {value!r}",
         "line without a document number skipped: {value!r}",
     ),
-    "date_invalid": _entry(
+    "date_invalid": entry(
         "ungültiges Datum", "invalid date", "{reason}", "invalid date {value!r}: {reason}"
     ),
-    "date_missing": _entry(
+    "date_missing": entry(
         "Datum fehlt",
         "date missing",
         "Leistungs- und Rechnungsdatum fehlen",
         "service and invoice date missing",
     ),
-    "amount_missing": _entry(
+    "amount_missing": entry(
         "Betrag fehlt", "amount missing", "Bruttobetrag fehlt", "gross amount missing"
     ),
-    "amount_invalid": _entry(
+    "amount_invalid": entry(
         "ungültiger Betrag", "invalid amount", "{reason}", "invalid amount {value!r}: {reason}"
     ),
-    "hours_invalid": _entry(
+    "hours_invalid": entry(
         "ungültige Dauer", "invalid hours", "{reason}", "invalid hours {value!r}: {reason}"
     ),
-    "time_invalid": _entry(
+    "time_invalid": entry(
         "ungültige Uhrzeit",
         "invalid time",
         "ungültige Uhrzeit {start!r} – {end!r}",
         "invalid time {start!r} – {end!r}",
     ),
-    "email_ignored": _entry(
+    "email_ignored": entry(
         "E-Mail-Adresse ignoriert",
         "e-mail address ignored",
         "E-Mail-Adresse ignoriert: {reason}",
         "e-mail {value!r} ignored: {reason}",
     ),
-    "document_rejected": _entry(
+    "document_rejected": entry(
         "Beleg nicht importiert",
         "document not imported",
         "Beleg {number} nicht importiert: Zeile {other_line} ist abgelehnt",
         "document {number} not imported: line {other_line} is rejected",
     ),
-    "document_conflict": _entry(
+    "document_conflict": entry(
         "widersprüchliche Kundennummer",
         "conflicting customer number",
         "Beleg {number}: Kundennummer {value!r} weicht von {expected!r} in Zeile {other_line} ab",
         "document {number}: customer number {value!r} differs from {expected!r} on line "
         "{other_line}",
     ),
-    "storno_unreferenced": _entry(
+    "storno_unreferenced": entry(
         "Storno ohne Originalbeleg",
         "storno without original",
         "Storno {number} nennt keinen Originalbeleg; als Gutschrift importiert",
         "storno {number} names no original document; imported as a credit note",
     ),
-    "checksum": _entry(
+    "checksum": entry(
         "Summenzeile weicht ab",
         "footer totals differ",
         "Summenzeile weicht von den Zeilen ab (Summenzeile ≠ Zeilen): {details}"
@@ -193,7 +181,7 @@ MESSAGES: dict[str, Entry] = {
         "footer totals differ from the rows (footer ≠ rows): {details}"
         "[; unreadable cells: {unreadable}]",
     ),
-    "unassigned": _entry(
+    "unassigned": entry(
         "ohne Kontakt",
         "without contact",
         "{number}: kein HubSpot-Kontakt [für {customer}|(weder Kundennummer noch "
@@ -202,7 +190,7 @@ MESSAGES: dict[str, Entry] = {
         "as a deal without contact",
     ),
     # HubSpot's answers (contacts_sync.py, deals_sync.py, figures_sync.py)
-    "contact_conflict": _entry(
+    "contact_conflict": entry(
         "gleicher HubSpot-Kontakt",
         "same HubSpot contact",
         "gehört zum selben HubSpot-Kontakt ({contact}) wie Zeile {other_line} ({other_email}); "
@@ -210,62 +198,9 @@ MESSAGES: dict[str, Entry] = {
         "resolves to the same HubSpot contact ({contact}) as line {other_line} ({other_email}); "
         "check the customer numbers and e-mails",
     ),
-    "hubspot_rejected": _entry(
-        "Kontakt von HubSpot abgelehnt",
-        "contact rejected by HubSpot",
-        "HubSpot hat den Kontakt {email} abgelehnt: {hubspot}",
-        "HubSpot rejected the contact {email}: {hubspot}",
-    ),
-    "contact_partly_written": _entry(
-        "Kontakt ohne einen Wert geschrieben",
-        "contact written without a value",
-        "Kontakt {email} geschrieben, aber HubSpot hat einen Teil abgelehnt: {hubspot}",
-        "contact {email} written without part of it: {hubspot}",
-    ),
-    "deal_rejected": _entry(
-        "Deal von HubSpot abgelehnt",
-        "deal rejected by HubSpot",
-        "HubSpot hat den Deal {number} abgelehnt: {hubspot}",
-        "HubSpot rejected the deal {number}: {hubspot}",
-    ),
-    "association_failed": _entry(
-        "Verknüpfung fehlgeschlagen",
-        "association failed",
-        "Deal {deal} konnte nicht mit Kontakt {contact} verknüpft werden",
-        "deal {deal} could not be associated with contact {contact}",
-    ),
-    "figures_rejected": _entry(
-        "Buchungszahlen nicht geschrieben",
-        "figures not written",
-        "Buchungszahlen des Kontakts {contact} nicht geschrieben: {hubspot}",
-        "figures of contact {contact} not written: {hubspot}",
-    ),
-    "company_rejected": _entry(
-        "Firma von HubSpot abgelehnt",
-        "company rejected by HubSpot",
-        "HubSpot hat die Firma {name} abgelehnt: {hubspot}",
-        "HubSpot rejected the company {name}: {hubspot}",
-    ),
-    "company_link_failed": _entry(
-        "Firmen-Verknüpfung fehlgeschlagen",
-        "company association failed",
-        "Kontakt {contact} konnte nicht mit Firma {company} verknüpft werden",
-        "contact {contact} could not be associated with company {company}",
-    ),
-    "company_deal_failed": _entry(
-        "Firmen-Verknüpfung fehlgeschlagen",
-        "company association failed",
-        "Deal {deal} konnte nicht mit Firma {company} verknüpft werden",
-        "deal {deal} could not be associated with company {company}",
-    ),
-    "company_figures_rejected": _entry(
-        "Buchungszahlen nicht geschrieben",
-        "figures not written",
-        "Buchungszahlen der Firma {company} nicht geschrieben: {hubspot}",
-        "figures of company {company} not written: {hubspot}",
-    ),
     # a whole file (pipeline.py, from an InputError)
-    "file_rejected": _entry("Datei abgelehnt", "file rejected", "{reason}", "{reason}"),
+    "file_rejected": entry("Datei abgelehnt", "file rejected", "{reason}", "{reason}"),
+    **HUBSPOT_MESSAGES,
 }
 
 # Where an item is: (whole row, one column).

@@ -70,7 +70,7 @@ def collect_wishes(
 
 def _error(wish: Wish, failure: RecordFailure) -> RowError:
     hubspot = f"newsletter status not set: {failure.message or failure.category}"
-    return RowError.of(wish.line, None, "contact_partly_written", email=wish.email, hubspot=hubspot)
+    return RowError.of(wish.line, None, "consent_rejected", email=wish.email, hubspot=hubspot)
 
 
 def sync_consent(
