@@ -59,6 +59,9 @@ MAPPING_FILE = HERE / "mapping.toml"
 MAX_CALLS_PER_1000_ROWS = 30.0
 MAX_BOOKINGS_FIRST_CALLS = 150
 MAX_BOOKINGS_AGAIN_CALLS = 80
+# Issue "Companies": companies cost batch calls; the two call targets above predate them
+# and hold with companies off, with companies on they get this many calls more.
+COMPANY_CALL_BUDGET = 15
 MAX_FLOOR_RATIO = 1.15
 MAX_VALIDATE_SECONDS = 20.0
 MAX_VALIDATE_MB = 300.0
@@ -489,12 +492,15 @@ def _call_targets(run: RunMeasure, main: str) -> list[tuple[str, str, bool]]:
         found.append((f"{main}, {at}: 0 writes", f"{run.writes} writes", run.writes == 0))
     if run.scenario != "1,000 customers + 5,000 lines":
         return found
+    extra = COMPANY_CALL_BUDGET if run.companies_on else 0
     if run.name == "empty portal":
-        target = f"1,000 + 5,000, {at}: ≤ {MAX_BOOKINGS_FIRST_CALLS} calls"
-        found.append((target, f"{run.calls} calls", run.calls <= MAX_BOOKINGS_FIRST_CALLS))
+        limit = MAX_BOOKINGS_FIRST_CALLS + extra
+        target = f"1,000 + 5,000, {at}: ≤ {limit} calls"
+        found.append((target, f"{run.calls} calls", run.calls <= limit))
     if run.name == "same files again":
-        target = f"1,000 + 5,000, {at}: 0 writes in ≤ {MAX_BOOKINGS_AGAIN_CALLS} calls"
-        met = run.writes == 0 and run.calls <= MAX_BOOKINGS_AGAIN_CALLS
+        limit = MAX_BOOKINGS_AGAIN_CALLS + extra
+        target = f"1,000 + 5,000, {at}: 0 writes in ≤ {limit} calls"
+        met = run.writes == 0 and run.calls <= limit
         found.append((target, f"{run.writes} writes in {run.calls} calls", met))
     return found
 
