@@ -82,7 +82,7 @@ def test_a_run_records_files_counts_created_ids_and_changes(
     assert _mode(Ledger(tmp_path / ".hubsync").path) == 0o600
 
 
-def test_journaling_costs_one_read_per_100_records_written(
+def test_journaling_costs_no_read_for_records_the_run_read_or_created(
     emulator: Emulator, tmp_path: Path
 ) -> None:
     plain = Portal(emulator, tmp_path / "a")
@@ -96,8 +96,9 @@ def test_journaling_costs_one_read_per_100_records_written(
         p.drop_samples()
         again = p.run()
     assert with_journal.hubspot_writes == without.hubspot_writes == 10
-    # One read before every object batch write (each of at most 100 records): 7 of 10.
-    assert with_journal.hubspot_calls - without.hubspot_calls == len(writes) == 7
+    # The old values of all 7 object batch writes are what the run read or created itself.
+    assert len(writes) == 7
+    assert with_journal.hubspot_calls == without.hubspot_calls
     assert again.hubspot_writes == 0
     assert len(ledger(p)) == 1  # a run that writes nothing keeps no record
 
@@ -214,3 +215,23 @@ def test_every_history_text_has_both_languages(key: str) -> None:
         assert template.strip()
         fields = [f for f in __import__("string").Formatter().parse(template) if f[1]]
         assert render(template, {f[1]: "x" for f in fields}, 2)
+
+
+def test_a_record_the_run_did_not_read_is_read_before_it_is_written(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    from hubsync.hubspot.journal import WriteJournal
+    from hubsync.run.services import connect
+
+    made = emulator.store.create("contacts")
+    emulator.store.write("contacts", made, {"email": "a@b.de", "phone": "+491"})
+    p = Portal(emulator, tmp_path)
+    with connect(p.settings) as client:
+        client.journal = WriteJournal()
+        before = emulator.calls()
+        client.update("contacts", {made: {"phone": "+492"}})
+        assert emulator.calls() - before == 2  # the read of the old value, the write
+        client.update("contacts", {made: {"phone": "+493"}})
+        assert emulator.calls() - before == 3  # now known: the write only
+        changes = [(c.old, c.new) for c in client.journal.entries().changed]
+    assert changes == [("+491", "+492"), ("+492", "+493")]

@@ -17,7 +17,7 @@ import requests
 from hubsync.hubspot.associations import AssociationMethods, Associations
 from hubsync.hubspot.batching import BatchWriter, chunked, run_parallel
 from hubsync.hubspot.journal import WriteJournal
-from hubsync.hubspot.journaling import journaled_update, journaled_upsert
+from hubsync.hubspot.journaling import journaled_read, journaled_update, journaled_upsert
 from hubsync.hubspot.limiter import RateLimiter
 from hubsync.hubspot.models import (
     CallStats,
@@ -94,6 +94,7 @@ class HubSpotClient(AssociationMethods):
 
     # objects ------------------------------------------------------------------------------
 
+    @journaled_read  # with a journal: what was found and missed is remembered
     def read(
         self,
         object_type: str,

@@ -62,11 +62,23 @@ class JournalEntries:
         return bool(self.created or self.changed or self.linked or self.statuses)
 
 
+Seen = dict[str, str | None]  # a record's properties as the run last read or wrote them
+
+
 class WriteJournal:
-    """Collects a run's writes in the order the client made them."""
+    """Collects a run's writes in the order the client made them.
+
+    It also remembers what the run read (by record id and by key), so the old values of a
+    write are known without reading them again: the stages read every record before they
+    write it. A record written twice in a run gets the first write's values as old values
+    of the second.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._seen: dict[tuple[str, str, str], Seen] = {}
+        self._absent: set[tuple[str, str, str]] = set()  # asked by key, not in HubSpot
+        self._fresh: set[tuple[str, str]] = set()  # created by this run: the rest is empty
         self._created: list[Created] = []
         self._changed: list[Changed] = []
         self._linked: list[Linked] = []
@@ -75,6 +87,7 @@ class WriteJournal:
     def created(self, entry: Created) -> None:
         with self._lock:
             self._created.append(entry)
+            self._fresh.add((entry.object_type, entry.record_id))
 
     def changed(self, entry: Changed) -> None:
         with self._lock:
@@ -87,6 +100,32 @@ class WriteJournal:
     def status(self, entry: StatusSet) -> None:
         with self._lock:
             self._statuses.append(entry)
+
+    def saw(self, object_type: str, by: str, key: str, properties: Seen) -> None:
+        """The run read (or wrote) `properties` of the record `by`=`key` ("id" or a key
+        property)."""
+        with self._lock:
+            self._absent.discard((object_type, by, key))
+            self._seen.setdefault((object_type, by, key), {}).update(properties)
+
+    def missed(self, object_type: str, by: str, key: str) -> None:
+        """The run asked for the key and HubSpot has no such record."""
+        with self._lock:
+            if (object_type, by, key) not in self._seen:
+                self._absent.add((object_type, by, key))
+
+    def seen(self, object_type: str, by: str, key: str, names: set[str]) -> Seen | None:
+        """What the run knows of these properties of a record: {} for a key HubSpot did
+        not have, None when the run does not know all of them."""
+        with self._lock:
+            if (object_type, by, key) in self._absent:
+                return {}
+            held = self._seen.get((object_type, by, key))
+            if held is not None and by == "id" and (object_type, key) in self._fresh:
+                return {n: held.get(n) for n in names}  # what it did not write is empty
+            if held is None or not names <= held.keys():
+                return None
+            return {n: held[n] for n in names}
 
     def entries(self) -> JournalEntries:
         with self._lock:

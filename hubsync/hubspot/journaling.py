@@ -1,11 +1,14 @@
-"""Journaling of the client's writes: the old values are read first, then what really changed.
+"""Journaling of the client's writes: the old values, then what really changed.
 
-With `client.journal` set (a run that keeps a ledger), `upsert` and `update` first read the
-properties they are about to write, one batch read per 100 records and only those
-properties (a read is safe to repeat), and then tell the journal `Created` for every record
+With `client.journal` set (a run that keeps a ledger), the journal remembers what the run
+read (`read` by id or key, hits and misses) and wrote. `upsert` and `update` take the old
+values of the properties they are about to write from there: the stages read every record
+before they write it, so that costs nothing. Only what the run has not read (a record a
+search found, say) is read first, one batch read per 100 records and only those
+properties (a read is safe to repeat). Then the journal gets `Created` for every record
 the write made (`HubSpotObject.new`) and `Changed(type, id, name, old, new)` for every value
 that really changed. `new` is the value as HubSpot answered it, so it compares with later
-reads. Without a journal nothing is read: the call budgets stay as they are.
+reads. Without a journal nothing is read or kept: the call budgets stay as they are.
 
 Associations are journaled as the pairs sent minus the pairs HubSpot refused. Every caller
 reads the associations first and sends only pairs that are not linked yet
@@ -18,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import wraps
-from typing import Protocol, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from hubsync.errors import ConfigError, HubSpotError
 from hubsync.hubspot.journal import Changed, Created, Linked, WriteJournal
@@ -45,6 +48,7 @@ class Journaled(Protocol):
 
 
 C = TypeVar("C", bound=Journaled)
+P = ParamSpec("P")
 Upsert = Callable[[C, str, str, Items], WriteResult]
 Update = Callable[[C, str, Items], WriteResult]
 
@@ -52,6 +56,34 @@ Update = Callable[[C, str, Items], WriteResult]
 def _key(id_property: str | None, value: str) -> str:
     # As the client keys them: HubSpot stores emails lower-cased.
     return value.strip().lower() if id_property == "email" else value
+
+
+def journaled_read(
+    read: Callable[Concatenate[C, P], dict[str, HubSpotObject]],
+) -> Callable[Concatenate[C, P], dict[str, HubSpotObject]]:
+    """Wrap `HubSpotClient.read(object_type, ids, properties, *, id_property=None)`: with a
+    journal, remember what was found and what was missed."""
+
+    @wraps(read)
+    def wrapper(client: C, /, *args: P.args, **kwargs: P.kwargs) -> dict[str, HubSpotObject]:
+        object_type, ids = str(args[0]), [str(i) for i in args[1]]  # type: ignore[attr-defined]
+        id_property = kwargs.get("id_property")
+        found = read(client, object_type, ids, *args[2:], **kwargs)  # type: ignore[arg-type]
+        journal = client.journal
+        if journal is not None:
+            key_property = str(id_property) if id_property else None
+            by = key_property or "id"
+            for key in dict.fromkeys(_key(key_property, k) for k in ids):
+                obj = found.get(key)
+                if obj is None:
+                    if key_property:
+                        journal.missed(object_type, by, key)
+                    continue
+                journal.saw(object_type, by, key, obj.properties)
+                journal.saw(object_type, "id", obj.id, obj.properties)
+        return found
+
+    return wrapper
 
 
 def journaled_upsert(write: Upsert[C]) -> Upsert[C]:
@@ -71,7 +103,7 @@ def journaled_upsert(write: Upsert[C]) -> Upsert[C]:
         def key_of(obj: HubSpotObject) -> str:
             return _key(id_property, obj.properties.get(id_property) or "")
 
-        _record(journal, object_type, sent, before, result, key_of)
+        _record(journal, object_type, sent, before, result, key_of, id_property)
         return result
 
     return upsert
@@ -88,7 +120,7 @@ def journaled_update(write: Update[C]) -> Update[C]:
         sent = {str(k): dict(v) for k, v in items.items()}
         before = _before(client, object_type, sent, None)
         result = write(client, object_type, items)
-        _record(journal, object_type, sent, before, result, lambda obj: obj.id)
+        _record(journal, object_type, sent, before, result, lambda obj: obj.id, "id")
         return result
 
     return update
@@ -96,12 +128,26 @@ def journaled_update(write: Update[C]) -> Update[C]:
 
 def _before(
     client: Journaled, object_type: str, sent: Mapping[str, Mapping[str, str]], key: str | None
-) -> dict[str, HubSpotObject] | None:
-    """The records about to be written, with the properties about to be written (None:
-    the read failed in a way that does not stop the run; the write goes on unjournaled)."""
-    names = sorted({name for props in sent.values() for name in props})
+) -> dict[str, Mapping[str, str | None]] | None:
+    """Key → the old values of the properties about to be written ({} for a record the run
+    knows to be new), from what the run saw, else read (None: the read failed in a way that
+    does not stop the run; the write goes on unjournaled)."""
+    journal = client.journal
+    assert journal is not None  # only called when journaling
+    known: dict[str, Mapping[str, str | None]] = {}
+    unknown: list[str] = []
+    for k, props in sent.items():
+        seen = journal.seen(object_type, key or "id", k, set(props))
+        if seen is None:
+            unknown.append(k)
+        else:
+            known[k] = seen
+    if not unknown:
+        return known
+    names = sorted({name for k in unknown for name in sent[k]})
     try:
-        return client.read(object_type, list(sent), names, id_property=key)
+        found = client.read(object_type, unknown, names, id_property=key)
+        return {**known, **{k: obj.properties for k, obj in found.items()}}
     except ConfigError:
         raise
     except HubSpotError as exc:
@@ -120,25 +166,28 @@ def _record(
     journal: WriteJournal,
     object_type: str,
     sent: Mapping[str, Mapping[str, str]],
-    before: Mapping[str, HubSpotObject] | None,
+    before: Mapping[str, Mapping[str, str | None]] | None,
     result: WriteResult,
     key_of: Callable[[HubSpotObject], str],
+    by: str,
 ) -> None:
     """Tell the journal what `result` created and changed, compared with `before`."""
     for obj in result.objects:
-        props = sent.get(key_of(obj))
+        key = key_of(obj)
+        props = sent.get(key)
         if props is None:
             continue
+        written = {name: obj.properties.get(name, value) for name, value in props.items()}
         if obj.new:
             journal.created(Created(object_type, obj.id))
-            held: Mapping[str, str | None] = {}
+            held: Mapping[str, str | None] | None = {}
         else:
-            found = None if before is None else before.get(key_of(obj))
-            if found is None or found.id != obj.id:
-                continue  # the old values are unknown: nothing to restore later
-            held = found.properties
-        for name, value in props.items():
-            new = obj.properties.get(name, value)
+            held = None if before is None else before.get(key)
+        journal.saw(object_type, "id", obj.id, written)
+        journal.saw(object_type, by, key, written)
+        if held is None:
+            continue  # the old values are unknown: nothing to restore later
+        for name, new in written.items():
             old = held.get(name)
             if (old or "") != (new or ""):
                 journal.changed(Changed(object_type, obj.id, name, old or None, new or ""))
