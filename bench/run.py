@@ -299,7 +299,7 @@ def run_scenario(
             emulator.reset_log()
             profiler = cProfile.Profile() if options.profile else None
             started = time.perf_counter()
-            with open_client(settings) as client:
+            with open_client(settings, journal=True) as client:  # as `hubsync run`
                 assert client is not None
                 services = JobServices(Collaborators(client))
                 if profiler is not None:
