@@ -58,6 +58,7 @@ class ConsentCounts:
     opted_out: int = 0  # a "Ja" left alone: the address opted out in HubSpot
     unchanged: int = 0
     subscription: str = ""  # the subscription type's name, as the portal lists it
+    opted_out_emails: tuple[str, ...] = ()  # which "Ja" were left alone: opted out in HubSpot
 
     def __bool__(self) -> bool:
         return bool(self.subscribed or self.unsubscribed or self.opted_out or self.unchanged)

@@ -19,6 +19,7 @@ from hubsync.emulator import Emulator
 from hubsync.emulator.server import ALL_SCOPES
 from hubsync.emulator.subscriptions import NEWSLETTER_ID, Subscriptions
 from hubsync.portal.setup import setup_portal
+from hubsync.report.console import render_console
 from hubsync.run.services import connect, portal_options
 from hubsync.summary import ConsentCounts, ExitCode, FileKind, RunSummary
 
@@ -228,8 +229,15 @@ def test_a_dry_run_counts_without_writing(emulator: Emulator, tmp_path: Path) ->
     state(emulator).set("opted@example.de", NEWSLETTER_ID, UNSUBSCRIBED)
     p.write("kunden_1.csv", export(("a@example.de", "Ja"), ("opted@example.de", "Ja")))
     summary = p.run(dry_run=True)
-    assert consent(summary) == ConsentCounts(subscribed=1, opted_out=1, subscription="Newsletter")
+    assert consent(summary) == ConsentCounts(
+        subscribed=1,
+        opted_out=1,
+        subscription="Newsletter",
+        opted_out_emails=("opted@example.de",),
+    )
     assert emulator.write_calls() == 0
+    text = render_console(summary, language="de")
+    assert "in HubSpot abgemeldet, nicht angetastet: opted@example.de" in text
     assert state(emulator).status("a@example.de", NEWSLETTER_ID) == NOT_SPECIFIED
 
 

@@ -66,6 +66,10 @@ CONSOLE: dict[str, Text] = {
         "{n} nicht angetastet (in HubSpot abgemeldet)", "{n} left alone (opted out in HubSpot)"
     ),
     "nl_unchanged": Text("{n} unverändert", "{n} unchanged"),
+    "nl_opted_out_who": Text(
+        "in HubSpot abgemeldet, nicht angetastet: {emails}",
+        "opted out in HubSpot, left alone: {emails}",
+    ),
     "rejected_rows": Text(
         "  abgelehnte Zeilen: {n} ({reasons})", "  rejected rows: {n} ({reasons})"
     ),

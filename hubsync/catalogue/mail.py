@@ -79,6 +79,10 @@ MAIL: dict[str, Text] = {
         "{n} nicht angetastet (in HubSpot abgemeldet)", "{n} left alone (opted out in HubSpot)"
     ),
     "nl_unchanged": Text("{n} unverändert", "{n} unchanged"),
+    "nl_opted_out_who": Text(
+        "in HubSpot abgemeldet, nicht angetastet: {emails}",
+        "opted out in HubSpot, left alone: {emails}",
+    ),
     "rejected": Text("abgelehnt", "rejected"),
     "sec_rejected": Text("Abgelehnte Zeilen", "Rejected rows"),
     "sec_reviews": Text("Zur Prüfung (gemeinsames Postfach)", "To review (shared mailbox)"),

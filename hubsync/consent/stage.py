@@ -99,11 +99,13 @@ def sync_consent(
             len(plan.opted_out),
             len(plan.unchanged),
             name,
+            tuple(w.email for w in plan.opted_out),
         )
         return ConsentDone(counts, tuple(errors))
     subscribed, unsubscribed, more = apply_consent(client, options, plan, file_name)
     left, unchanged = len(plan.opted_out), len(plan.unchanged)
-    counts = ConsentCounts(subscribed, unsubscribed, left, unchanged, name)
+    who = tuple(w.email for w in plan.opted_out)
+    counts = ConsentCounts(subscribed, unsubscribed, left, unchanged, name, who)
     return ConsentDone(counts, tuple(sorted((*errors, *more), key=lambda e: e.line)))
 
 

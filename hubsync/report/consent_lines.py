@@ -7,6 +7,7 @@ Pure functions over `summary.ConsentCounts`; nothing is said when the counts are
 from __future__ import annotations
 
 from hubsync.catalogue.text import Lang
+from hubsync.report.company_lines import names_list
 from hubsync.summary import ConsentCounts
 
 
@@ -27,7 +28,15 @@ def console_consent_lines(counts: ConsentCounts, dry_run: bool, t: Lang) -> list
     if not counts:
         return []
     values: dict[str, object] = {"name": counts.subscription, **consent_parts(counts, dry_run, t)}
-    return [t("newsletter", None, **values)]
+    return [t("newsletter", None, **values), *_opted_out(counts, t, "more_names")]
+
+
+def _opted_out(counts: ConsentCounts, t: Lang, more_key: str) -> list[str]:
+    """Which addresses said "Ja" but stayed untouched, because they opted out in HubSpot."""
+    if not counts.opted_out_emails:
+        return []
+    who = names_list(counts.opted_out_emails, t, more_key)
+    return ["    " + t("nl_opted_out_who", emails=who)]
 
 
 def mail_consent_lines(name: str, counts: ConsentCounts, dry_run: bool, t: Lang) -> tuple[str, ...]:
@@ -35,4 +44,5 @@ def mail_consent_lines(name: str, counts: ConsentCounts, dry_run: bool, t: Lang)
     if not counts:
         return ()
     parts = ", ".join(consent_parts(counts, dry_run, t).values())
-    return (t("newsletter_line", name=name, subscription=counts.subscription, counts=parts),)
+    line = t("newsletter_line", name=name, subscription=counts.subscription, counts=parts)
+    return (line, *_opted_out(counts, t, "more"))
