@@ -7,6 +7,7 @@ singular|plural, picked by the count the caller gives.
 
 from __future__ import annotations
 
+from hubsync.catalogue.consent import CONSENT_TEXTS
 from hubsync.catalogue.text import Text
 
 CONSOLE: dict[str, Text] = {
@@ -56,20 +57,7 @@ CONSOLE: dict[str, Text] = {
         "  Newsletter „{name}“: {subscribed}, {unsubscribed}, {opted_out}, {unchanged}",
         "  newsletter {name!r}: {subscribed}, {unsubscribed}, {opted_out}, {unchanged}",
     ),
-    "nl_subscribed": Text("{n} angemeldet", "{n} subscribed"),
-    "nl_would_subscribe": Text("{n} würde angemeldet|{n} würden angemeldet", "would subscribe {n}"),
-    "nl_unsubscribed": Text("{n} abgemeldet", "{n} unsubscribed"),
-    "nl_would_unsubscribe": Text(
-        "{n} würde abgemeldet|{n} würden abgemeldet", "would unsubscribe {n}"
-    ),
-    "nl_opted_out": Text(
-        "{n} nicht angetastet (in HubSpot abgemeldet)", "{n} left alone (opted out in HubSpot)"
-    ),
-    "nl_unchanged": Text("{n} unverändert", "{n} unchanged"),
-    "nl_opted_out_who": Text(
-        "in HubSpot abgemeldet, nicht angetastet: {emails}",
-        "opted out in HubSpot, left alone: {emails}",
-    ),
+    **CONSENT_TEXTS,
     "rejected_rows": Text(
         "  abgelehnte Zeilen: {n} ({reasons})", "  rejected rows: {n} ({reasons})"
     ),

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from hubsync.catalogue.consent import CONSENT_TEXTS
 from hubsync.catalogue.text import Text
 
 MAIL: dict[str, Text] = {
@@ -69,20 +70,7 @@ MAIL: dict[str, Text] = {
         "{name} – Abo „{subscription}“: {counts}",
         "{name} – subscription {subscription!r}: {counts}",
     ),
-    "nl_subscribed": Text("{n} angemeldet", "{n} subscribed"),
-    "nl_would_subscribe": Text("{n} würde angemeldet|{n} würden angemeldet", "would subscribe {n}"),
-    "nl_unsubscribed": Text("{n} abgemeldet", "{n} unsubscribed"),
-    "nl_would_unsubscribe": Text(
-        "{n} würde abgemeldet|{n} würden abgemeldet", "would unsubscribe {n}"
-    ),
-    "nl_opted_out": Text(
-        "{n} nicht angetastet (in HubSpot abgemeldet)", "{n} left alone (opted out in HubSpot)"
-    ),
-    "nl_unchanged": Text("{n} unverändert", "{n} unchanged"),
-    "nl_opted_out_who": Text(
-        "in HubSpot abgemeldet, nicht angetastet: {emails}",
-        "opted out in HubSpot, left alone: {emails}",
-    ),
+    **CONSENT_TEXTS,
     "rejected": Text("abgelehnt", "rejected"),
     "sec_rejected": Text("Abgelehnte Zeilen", "Rejected rows"),
     "sec_reviews": Text("Zur Prüfung (gemeinsames Postfach)", "To review (shared mailbox)"),
