@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import stat
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -235,3 +235,38 @@ def test_a_record_the_run_did_not_read_is_read_before_it_is_written(
         assert emulator.calls() - before == 3  # now known: the write only
         changes = [(c.old, c.new) for c in client.journal.entries().changed]
     assert changes == [("+491", "+492"), ("+492", "+493")]
+
+
+def test_a_ledger_record_survives_json_compactly_and_in_order() -> None:
+    from datetime import datetime
+
+    from hubsync.history.entries import LedgerRecord
+    from hubsync.hubspot.journal import Changed, Created
+
+    at = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    record = LedgerRecord(
+        run_id="20261128-120000-0001",
+        seq=1,
+        started=at,
+        finished=at,
+        exit_code=0,
+        created=(Created("contacts", "1"), Created("deals", "7"), Created("contacts", "2")),
+        changed=(
+            Changed("contacts", "1", "phone", None, "+491"),
+            Changed("contacts", "1", "city", None, "Urbach"),
+            Changed("contacts", "1", "phone", "+491", "+492"),  # written twice in one run
+            Changed("deals", "7", "amount", None, "36"),
+        ),
+    )
+    data = record.to_json()
+    assert data["created"] == {"contacts": ["1", "2"], "deals": ["7"]}
+    assert data["changed"][0] == {
+        "object_type": "contacts",
+        "record_id": "1",
+        "values": {"phone": [None, "+491"], "city": [None, "Urbach"]},
+    }
+    back = LedgerRecord.from_json(json.loads(json.dumps(data)))
+    assert sorted(back.created, key=str) == sorted(record.created, key=str)
+    phone = [c for c in back.changed if c.name == "phone"]
+    assert [(c.old, c.new) for c in phone] == [(None, "+491"), ("+491", "+492")]
+    assert set(back.changed) == set(record.changed)

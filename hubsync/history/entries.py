@@ -84,13 +84,17 @@ class LedgerRecord:
         return sum(f.rejected for f in self.files)
 
     def to_json(self) -> dict[str, Any]:
-        """The record as a JSON object (times in ISO 8601)."""
+        """The record as a JSON object (times in ISO 8601). Compact where a first import
+        makes it large: created ids by object type, changed values by record
+        (`{"object_type", "record_id", "values": {name: [old, new]}}`)."""
         data = asdict(self)
         data["started"] = self.started.isoformat()
         data["finished"] = self.finished.isoformat()
         for name in ("linked", "unlinked"):
             for entry in data[name]:
                 entry["type_ids"] = list(entry["type_ids"])
+        data["created"] = _ids_by_type(self.created)
+        data["changed"] = _values_by_record(self.changed)
         return data
 
     @classmethod
@@ -117,8 +121,8 @@ class LedgerRecord:
             dry_run=bool(data.get("dry_run", False)),
             files=many(FileEntry, "files"),
             counts={str(k): int(v) for k, v in (data.get("counts") or {}).items()},
-            created=many(Created, "created"),
-            changed=many(Changed, "changed"),
+            created=_created(data.get("created")),
+            changed=_changed(data.get("changed")),
             linked=links("linked"),
             statuses=many(StatusSet, "statuses"),
             undoes=data.get("undoes"),
@@ -126,3 +130,48 @@ class LedgerRecord:
             unlinked=links("unlinked"),
             not_undone=many(Problem, "not_undone"),
         )
+
+
+def _ids_by_type(created: tuple[Created, ...]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for entry in created:
+        grouped.setdefault(entry.object_type, []).append(entry.record_id)
+    return grouped
+
+
+def _values_by_record(changed: tuple[Changed, ...]) -> list[dict[str, Any]]:
+    grouped: dict[tuple[str, str], list[Changed]] = {}
+    for entry in changed:
+        grouped.setdefault((entry.object_type, entry.record_id), []).append(entry)
+    out: list[dict[str, Any]] = []
+    for (object_type, record_id), entries in grouped.items():
+        # A property written twice in one run keeps both entries (first old, last new).
+        values: dict[str, list[str | None]] = {}
+        rest = []
+        for entry in entries:
+            if entry.name in values:
+                rest.append(entry)
+            else:
+                values[entry.name] = [entry.old, entry.new]
+        out.append({"object_type": object_type, "record_id": record_id, "values": values})
+        out += [asdict(entry) for entry in rest]
+    return out
+
+
+def _created(data: Any) -> tuple[Created, ...]:
+    """`created` as `to_json` writes it ({type: [ids]}), or as a list of entries."""
+    if isinstance(data, dict):
+        return tuple(Created(str(t), str(i)) for t, ids in data.items() for i in ids)
+    return tuple(Created(**entry) for entry in data or ())
+
+
+def _changed(data: Any) -> tuple[Changed, ...]:
+    """`changed` as `to_json` writes it (values by record), or as single entries."""
+    found: list[Changed] = []
+    for entry in data or ():
+        if "values" in entry:
+            for name, (old, new) in entry["values"].items():
+                found.append(Changed(entry["object_type"], entry["record_id"], name, old, new))
+        else:
+            found.append(Changed(**entry))
+    return tuple(found)
