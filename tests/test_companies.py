@@ -435,3 +435,15 @@ def test_a_contact_who_moved_books_for_the_organisation_the_export_names(portal:
     contact_links = links(portal.snapshot(), "contacts")
     assert ("timo@rapp.de", "TSV Urbach e.V.", True) in contact_links  # the primary stays
     assert ("timo@rapp.de", "SV Plüderhausen", False) in contact_links
+
+
+def test_a_dry_run_counts_a_company_of_two_files_once(portal: Portal) -> None:
+    portal.write(
+        "kunden_1.csv", customers("1;Herr;Timo;Rapp;TSV Urbach e.V.;;;;;;timo@tsv-urbach.de")
+    )
+    portal.write("kunden_2.csv", customers("2;Frau;Lea;Brenner;TSV Urbach e. V.;;;;;;lea@web.de"))
+    summary = portal.run(dry_run=True)
+    first, second = (f.companies for f in summary.files)
+    assert first.created == ("TSV Urbach e.V.",)
+    assert second == CompanyCounts(updated=1)  # the latest spelling would be written
+    assert portal.emulator.write_calls() == 0

@@ -63,6 +63,8 @@ def sync_companies(
             updated=len(plan.updates),
             unchanged=len(plan.unchanged),
         )
+        for write in plan.creates:  # later files of this dry run see them as if written
+            stage.companies.remember(f"planned:{write.record.key}", write.changes)
         return CompaniesDone(counts)
     result = apply_companies(plan, stage.client, stage.companies, stage.options)
     counts = CompanyCounts(result.created, result.adopted, result.updated, len(plan.unchanged))
