@@ -22,7 +22,6 @@ from hubsync.history.entries import UNDO, LedgerRecord, Problem
 from hubsync.history.ledger import Ledger, run_id
 from hubsync.history.undo_plan import Key, UndoPlan, plan_undo
 from hubsync.hubspot import HubSpotClient, RecordFailure
-from hubsync.hubspot.archiving import archive_records, unlink
 from hubsync.hubspot.journal import WriteJournal
 from hubsync.inbox.folders import Inbox
 from hubsync.mapping.compare import same_value
@@ -115,7 +114,7 @@ def _apply(client: HubSpotClient, plan: UndoPlan) -> list[Problem]:
         by_type[record.object_type].append(record.record_id)
     for kind in ("deals", "contacts", "companies"):
         if by_type[kind]:
-            archive_records(client, kind, by_type[kind])
+            client.archive.records(kind, by_type[kind])
     writes: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
     for r in plan.restore:
         writes[r.object_type].setdefault(r.record_id, {})[r.name] = r.value or ""
@@ -131,7 +130,7 @@ def _apply(client: HubSpotClient, plan: UndoPlan) -> list[Problem]:
     for link in plan.unlink:
         links[(link.from_type, link.to_type)].append((link.from_id, link.to_id))
     for (a, b), pairs in sorted(links.items()):
-        unlink(client, a, b, pairs)
+        client.archive.links(a, b, pairs)
     return problems
 
 

@@ -12,46 +12,50 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hubsync.hubspot.batching import chunked, run_parallel
-
-if TYPE_CHECKING:
-    from hubsync.hubspot.client import HubSpotClient
+from hubsync.hubspot.paths import ApiPaths
+from hubsync.hubspot.transport import Transport
 
 ARCHIVE_BATCH = 100
 
 
-def archive_records(client: HubSpotClient, object_type: str, ids: Iterable[str]) -> int:
-    """Archive the records `ids` of `object_type`; returns the number of calls made."""
-    unique = list(dict.fromkeys(str(i) for i in ids))
-    path = client.paths.objects(object_type, "batch/archive")
+class Archiving:
+    """The archive calls of one client: its transport, paths and concurrency."""
 
-    def one(chunk: list[str]) -> None:
-        body = {"inputs": [{"id": i} for i in chunk]}
-        client._http.call("POST", path, body, safe=True, write=True)
+    def __init__(self, transport: Transport, paths: ApiPaths, concurrency: int) -> None:
+        self._http = transport
+        self._paths = paths
+        self._concurrency = concurrency
 
-    chunks = chunked(unique, ARCHIVE_BATCH)
-    run_parallel(one, chunks, client.options.concurrency)
-    return len(chunks)
+    def records(self, object_type: str, ids: Iterable[str]) -> int:
+        """Archive the records `ids` of `object_type`; returns the number of calls made."""
+        unique = list(dict.fromkeys(str(i) for i in ids))
+        path = self._paths.objects(object_type, "batch/archive")
 
+        def one(chunk: list[str]) -> None:
+            body = {"inputs": [{"id": i} for i in chunk]}
+            self._http.call("POST", path, body, safe=True, write=True)
 
-def unlink(
-    client: HubSpotClient, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]]
-) -> int:
-    """Remove the associations `pairs` (from id, to id) with all their types; returns the
-    number of calls made. Pairs that are not linked are no error."""
-    targets: dict[str, list[str]] = defaultdict(list)
-    for a, b in dict.fromkeys((str(a), str(b)) for a, b in pairs):
-        targets[a].append(b)
-    inputs: list[dict[str, Any]] = [
-        {"from": {"id": a}, "to": [{"id": b} for b in bs]} for a, bs in targets.items()
-    ]
-    path = client.paths.associations(from_type, to_type, "batch/archive")
+        chunks = chunked(unique, ARCHIVE_BATCH)
+        run_parallel(one, chunks, self._concurrency)
+        return len(chunks)
 
-    def one(chunk: list[dict[str, Any]]) -> None:
-        client._http.call("POST", path, {"inputs": chunk}, safe=True, write=True)
+    def links(self, from_type: str, to_type: str, pairs: Iterable[tuple[str, str]]) -> int:
+        """Remove the associations `pairs` (from id, to id) with all their types; returns the
+        number of calls made. Pairs that are not linked are no error."""
+        targets: dict[str, list[str]] = defaultdict(list)
+        for a, b in dict.fromkeys((str(a), str(b)) for a, b in pairs):
+            targets[a].append(b)
+        inputs: list[dict[str, Any]] = [
+            {"from": {"id": a}, "to": [{"id": b} for b in bs]} for a, bs in targets.items()
+        ]
+        path = self._paths.associations(from_type, to_type, "batch/archive")
 
-    chunks = chunked(inputs, ARCHIVE_BATCH)
-    run_parallel(one, chunks, client.options.concurrency)
-    return len(chunks)
+        def one(chunk: list[dict[str, Any]]) -> None:
+            self._http.call("POST", path, {"inputs": chunk}, safe=True, write=True)
+
+        chunks = chunked(inputs, ARCHIVE_BATCH)
+        run_parallel(one, chunks, self._concurrency)
+        return len(chunks)

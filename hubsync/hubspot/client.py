@@ -14,6 +14,7 @@ from typing import Any
 
 import requests
 
+from hubsync.hubspot.archiving import Archiving
 from hubsync.hubspot.associations import AssociationMethods, Associations
 from hubsync.hubspot.batching import BatchWriter, chunked, run_parallel
 from hubsync.hubspot.journal import WriteJournal
@@ -91,6 +92,7 @@ class HubSpotClient(AssociationMethods):
         self._associations = Associations(self._http, self.paths, options.concurrency)
         self._pipelines = PipelineCalls(self._http, self.paths)
         self.subscriptions = SubscriptionCalls(self._http, self.paths, options.concurrency)
+        self.archive = Archiving(self._http, self.paths, options.concurrency)  # for undo
 
     # objects ------------------------------------------------------------------------------
 
