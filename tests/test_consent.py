@@ -18,6 +18,7 @@ from hubsync.consent.options import MARKER
 from hubsync.emulator import Emulator
 from hubsync.emulator.server import ALL_SCOPES
 from hubsync.emulator.subscriptions import NEWSLETTER_ID, Subscriptions
+from hubsync.mapping.load import load_mapping
 from hubsync.portal.setup import setup_portal
 from hubsync.report.console import render_console
 from hubsync.run.services import connect, portal_options
@@ -269,3 +270,21 @@ def test_setup_creates_the_marker_and_the_preflight_wants_it_only_when_on(
         assert emu.store.definition("contacts", MARKER) is not None
         p.write("kunden_2.csv", export(("a@example.de", "Ja")))
         assert consent(p.run()).subscribed == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    ['{ property = "newsletter_optin", kind = "bool" }', '"newsletter_optin"'],  # text: "Ja"
+)
+def test_consent_follows_the_property_the_mapping_file_maps_the_column_to(
+    emulator: Emulator, tmp_path: Path, target: str
+) -> None:
+    kind = ("bool", "booleancheckbox") if "bool" in target else ("string", "text")
+    emulator.store.add_property("contacts", "newsletter_optin", *kind)
+    mapping_file = tmp_path / "mapping.toml"
+    mapping_file.write_text(f'[contacts.columns]\n"Newsletter" = {target}\n')
+    p = portal(emulator, tmp_path / "data", mapping_file=mapping_file)
+    p.write("kunden_1.csv", export(("mapped@example.de", "Ja")))
+    summary = p.run(load_mapping(mapping_file))
+    assert consent(summary).subscribed == 1
+    assert state(emulator).status("mapped@example.de", NEWSLETTER_ID) == SUBSCRIBED

@@ -30,6 +30,7 @@ from hubsync.hubspot.subscriptions import (
     StatusRead,
     StatusWrite,
 )
+from hubsync.intake.formats import FormatError, parse_bool
 from hubsync.records import CustomerRecord, RowError
 from hubsync.summary import ConsentCounts
 
@@ -40,6 +41,14 @@ PLANNED = "planned:"  # the directory's id of a contact a dry run would create
 class ConsentDone:
     counts: ConsentCounts
     errors: tuple[RowError, ...] = ()
+
+
+def _answer(text: str) -> bool | None:
+    """Ja (True), Nein (False), or no clear answer (None: nothing to do)."""
+    try:
+        return parse_bool(text)
+    except FormatError:
+        return None
 
 
 def collect_wishes(
@@ -53,15 +62,17 @@ def collect_wishes(
     An address answering both in one file counts as "Nein": no consent without a clear one."""
     found: dict[str, Wish] = {}
     for record in records:
-        value = record.properties.get(options.property)
+        # "true"/"false" as a bool column is parsed; a column a mapping file gave another
+        # kind still says Ja/Nein, 1/0, x …
+        value = _answer(record.properties.get(options.property) or "")
         email = record.email.strip().lower()
         contact = directory.by_email.get(email)
-        if value not in ("true", "false") or contact is None:
+        if value is None or contact is None:
             continue
         if contact.startswith(PLANNED) and not dry_run:
             continue  # HubSpot rejected the contact: its row says so already
         marker = directory.get(contact).get(options.marker)
-        wish = Wish(email, contact, value == "true", record.lines[0], marker)
+        wish = Wish(email, contact, value, record.lines[0], marker)
         prior = found.get(email)
         if prior is None or (prior.consent and not wish.consent):
             found[email] = wish

@@ -17,10 +17,11 @@ from hubsync.bookings.stage import BookingOptions
 from hubsync.choices import OptOut
 from hubsync.companies.plan import CompanyOptions
 from hubsync.config import Settings
-from hubsync.consent.options import MARKER, ConsentOptions, resolve_subscription
+from hubsync.consent.options import MARKER, NEWSLETTER, ConsentOptions, resolve_subscription
 from hubsync.customers.contacts import ContactOptions
 from hubsync.customers.directory import CUSTOMER_NUMBERS
 from hubsync.hubspot import HubSpotClient
+from hubsync.intake.csvread import normalize_header
 from hubsync.mapping.columns import Mapping
 from hubsync.portal.deal_target import DealTarget, resolve_deal_target
 from hubsync.portal.schema import PortalSchema
@@ -73,14 +74,19 @@ def _target(settings: Settings, schema: PortalSchema, target: DealTarget | None)
     )
 
 
-def consent_options(client: HubSpotClient, settings: Settings) -> ConsentOptions | None:
+def consent_options(
+    client: HubSpotClient, settings: Settings, mapping: Mapping
+) -> ConsentOptions | None:
     """The subscription type resolved against the portal's definitions (one call), None
-    when consent is off. Raises ConfigError for a type the portal does not have."""
+    when consent is off. Raises ConfigError for a type the portal does not have. The
+    consent is read from the property the Newsletter column is mapped to."""
     wanted = settings.newsletter_subscription
     if wanted is None:
         return None
     found = resolve_subscription(client.subscriptions.definitions(), wanted)
-    return ConsentOptions(found.id, found.name, settings.newsletter_optout == OptOut.SYNC)
+    field = mapping.contact_fields.get(normalize_header("Newsletter"))
+    sync = settings.newsletter_optout == OptOut.SYNC
+    return ConsentOptions(found.id, found.name, sync, field.property if field else NEWSLETTER)
 
 
 def go_online(
@@ -119,7 +125,7 @@ def go_online(
         dry_run=dry_run,
     )
     bookings = BookingOptions(lookup, deals, figures)
-    consent = consent_options(client, settings)
+    consent = consent_options(client, settings, mapping)
     companies = schema.companies
     if not settings.companies or companies is None or COMPANY_KEY not in companies:
         return Online(client, schema, contacts, bookings, consent=consent)
