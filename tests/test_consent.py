@@ -242,8 +242,16 @@ def test_a_dry_run_counts_without_writing(emulator: Emulator, tmp_path: Path) ->
     assert state(emulator).status("a@example.de", NEWSLETTER_ID) == NOT_SPECIFIED
 
 
-def test_a_missing_batch_scope_is_a_configuration_error_naming_it(tmp_path: Path) -> None:
-    scopes = ALL_SCOPES - {"communication_preferences.statuses.batch.read"}
+def test_without_batch_scopes_a_missing_single_scope_is_a_configuration_error_naming_it(
+    tmp_path: Path,
+) -> None:
+    # No batch scope: hubsync falls back to one call per address (tests/test_consent_single.py),
+    # whose write needs communication_preferences.write (or .read_write).
+    scopes = ALL_SCOPES - {
+        "communication_preferences.statuses.batch.read",
+        "communication_preferences.write",
+        "communication_preferences.read_write",
+    }
     with Emulator(with_hubsync_schema=True, scopes=scopes) as emu:
         emu.store.add_property("contacts", MARKER, "datetime", "date")
         p = portal(emu, tmp_path)
@@ -251,7 +259,7 @@ def test_a_missing_batch_scope_is_a_configuration_error_naming_it(tmp_path: Path
         summary = p.run()
     assert summary.exit_code is ExitCode.CONFIG
     assert summary.fatal is not None
-    assert "communication_preferences.statuses.batch.read" in summary.fatal
+    assert "communication_preferences.write" in summary.fatal
 
 
 def test_setup_creates_the_marker_and_the_preflight_wants_it_only_when_on(

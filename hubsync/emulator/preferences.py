@@ -1,10 +1,11 @@
-"""Communication preferences endpoints: definitions, batch statuses (v4/date) and v3 subscribe.
+"""Communication preferences endpoints: definitions, statuses (batch and one address) and v3.
 
-Shapes as HubSpot's spec gives them (see `subscriptions`). The v3 `subscribe` refuses an
-address that opted out: the v3 guide says it "will not allow you to resubscribe contacts
-who have opted out" without giving the error, so the 400 and its message here are the
-emulator's choice. v4 and date versions do resubscribe (the guide), answering
-`RESUBSCRIBE_OCCURRED`: that a client never does it is the client's job.
+Shapes as HubSpot's spec gives them (see `subscriptions`); the v3 `subscribe`, which refuses
+an address that opted out, is in `preferences_v3`. v4 and date versions do resubscribe (the
+guide), answering `RESUBSCRIBE_OCCURRED`: that a client never does it is the client's job.
+The batch endpoints take only the batch scopes; the one-address ones (`statuses/{email}`,
+`statuses/{email}/unsubscribe-all`) take `communication_preferences.read` or `.read_write`
+to read and `.write` or `.read_write` to set, on the same state.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
+from urllib.parse import unquote
 
+from hubsync.emulator.preferences_v3 import v3_subscribe, v3_unsubscribe
 from hubsync.emulator.subscriptions import (
     BATCH_READ,
     BATCH_WRITE,
@@ -55,6 +58,8 @@ def route(method: str, parts: list[str]) -> tuple[str, tuple[tuple[str, ...], ..
             (READ,),
             lambda s, b, q: (200, {"results": list(s.subscriptions.definitions)}),
         )
+    if rest[:1] == ["statuses"] and len(rest) in (2, 3) and rest[1] != "batch":
+        return _single(method, rest[1], rest[2:])
     if method != "POST" or rest[:2] != ["statuses", "batch"]:
         return None
     batch: dict[tuple[str, ...], tuple[str, tuple[str, ...], Handler]] = {
@@ -127,25 +132,29 @@ def batch_read(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
     return _envelope(results, errors)
 
 
+def _wide(state: Subscriptions, email: str) -> list[JSON]:
+    """The `PublicWideStatus`es of `email`: one when it opted out of all, else none."""
+    if email not in state.opted_out:
+        return []
+    return [
+        {
+            "channel": "EMAIL",
+            "status": UNSUBSCRIBED,
+            "subscriberIdString": email,
+            "timestamp": state.opted_out[email],
+            "wideStatusType": "PORTAL_WIDE",
+            "businessUnitId": 0,
+        }
+    ]
+
+
 def batch_opted_out(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
     """POST .../statuses/batch/unsubscribe-all/read: the wide statuses per address."""
     state = portal.subscriptions
     results = []
     for item in _inputs(body, query):
         email = str(item).strip().lower()
-        wide = []
-        if email in state.opted_out:
-            wide.append(
-                {
-                    "channel": "EMAIL",
-                    "status": UNSUBSCRIBED,
-                    "subscriberIdString": email,
-                    "timestamp": state.opted_out[email],
-                    "wideStatusType": "PORTAL_WIDE",
-                    "businessUnitId": 0,
-                }
-            )
-        results.append({"subscriberIdString": email, "wideStatuses": wide})
+        results.append({"subscriberIdString": email, "wideStatuses": _wide(state, email)})
     return _envelope(results, [])
 
 
@@ -173,6 +182,29 @@ def _write_problem(state: Subscriptions, item: Any) -> str | None:
     return None
 
 
+def _apply(state: Subscriptions, email: str, item: JSON) -> JSON:
+    """Set a valid `PublicStatusRequest` for `email`; the `PublicStatus` now held."""
+    sid, wanted = str(item["subscriptionId"]), item["statusState"]
+    before = state.status(email, sid)
+    if before != wanted:
+        state.set(
+            email,
+            sid,
+            wanted,
+            item.get("legalBasis") or "",
+            item.get("legalBasisExplanation") or "",
+        )
+    status = _public(state, email, sid)
+    status["setStatusSuccessReason"] = (
+        "NO_STATUS_CHANGE"
+        if before == wanted
+        else "RESUBSCRIBE_OCCURRED"
+        if before == UNSUBSCRIBED and wanted == SUBSCRIBED
+        else "REQUESTED_CHANGE_OCCURRED"
+    )
+    return status
+
+
 def batch_write(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
     """POST .../statuses/batch/write: set each valid input; invalid ones are errors[]."""
     state = portal.subscriptions
@@ -183,81 +215,45 @@ def batch_write(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
         if problem is not None:
             errors.append(_error(email, problem))
             continue
-        email, sid, wanted = email.strip().lower(), str(item["subscriptionId"]), item["statusState"]
-        before = state.status(email, sid)
-        if before != wanted:
-            state.set(
-                email,
-                sid,
-                wanted,
-                item.get("legalBasis") or "",
-                item.get("legalBasisExplanation") or "",
-            )
-        status = _public(state, email, sid)
-        status["setStatusSuccessReason"] = (
-            "NO_STATUS_CHANGE"
-            if before == wanted
-            else "RESUBSCRIBE_OCCURRED"
-            if before == UNSUBSCRIBED and wanted == SUBSCRIBED
-            else "REQUESTED_CHANGE_OCCURRED"
-        )
-        results.append(status)
+        results.append(_apply(state, email.strip().lower(), item))
     # The spec declares only 200 for batch/write: errors travel in a 200 body.
     return 200, _envelope(results, errors)[1]
 
 
-def _v3_input(state: Subscriptions, body: JSON) -> tuple[str, str]:
-    email = str(body.get("emailAddress") or "").strip().lower()
-    sid = str(body.get("subscriptionId") or "")
-    if not email or not sid:
-        raise ApiError(400, "emailAddress and subscriptionId are required")
-    if state.known(sid) is None:
-        raise ApiError(400, f"No subscription definition with id {sid}")
-    return email, sid
+# -- one address a call (scopes communication_preferences.read/.write/.read_write) ----------
+def _address(raw: str) -> str:
+    email = unquote(raw).strip().lower()
+    if "@" not in email:
+        raise ApiError(400, f"{unquote(raw)!r} is not an email address", "VALIDATION_ERROR")
+    return email
 
 
-def _v3_status(state: Subscriptions, email: str, sid: str, body: JSON) -> JSON:
-    definition = state.known(sid) or {}
-    status = state.status(email, sid)
-    result: JSON = {
-        "id": sid,
-        "name": definition.get("name", ""),
-        "description": definition.get("description", ""),
-        "status": SUBSCRIBED if status == SUBSCRIBED else "NOT_SUBSCRIBED",
-        "sourceOfStatus": "SUBSCRIPTION_STATUS",
-    }
-    for name in ("legalBasis", "legalBasisExplanation"):
-        if body.get(name):
-            result[name] = body[name]
-    return result
+def _single(
+    method: str, raw: str, rest: list[str]
+) -> tuple[str, tuple[tuple[str, ...], ...], Handler] | None:
+    """`GET statuses/{email}`, `GET statuses/{email}/unsubscribe-all`, `POST statuses/{email}`."""
 
+    def read(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
+        _inputs({"inputs": []}, query)  # channel=EMAIL is required
+        state, email = portal.subscriptions, _address(raw)
+        return _envelope([_public(state, email, str(d["id"])) for d in state.definitions], [])
 
-def v3_subscribe(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
-    """POST /communication-preferences/v3/subscribe: never for an address that opted out."""
-    state = portal.subscriptions
-    email, sid = _v3_input(state, body)
-    if email in state.opted_out or state.status(email, sid) == UNSUBSCRIBED:
-        # Emulator's choice of status and words: HubSpot documents the refusal, not its error.
-        raise ApiError(400, f"{email} has opted out; v3 subscribe does not resubscribe contacts")
-    state.set(
-        email,
-        sid,
-        SUBSCRIBED,
-        str(body.get("legalBasis") or ""),
-        str(body.get("legalBasisExplanation") or ""),
-    )
-    return 200, _v3_status(state, email, sid, body)
+    def opted_out(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
+        _inputs({"inputs": []}, query)
+        return _envelope(_wide(portal.subscriptions, _address(raw)), [])
 
+    def write(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
+        state, email = portal.subscriptions, _address(raw)
+        item = {**body, "subscriberIdString": email}  # PartialPublicStatusRequest + the path
+        problem = _write_problem(state, item)
+        if problem is not None:
+            raise ApiError(400, problem, "VALIDATION_ERROR")
+        return _envelope([_apply(state, email, item)], [])
 
-def v3_unsubscribe(portal: Portal, body: JSON, query: Query) -> tuple[int, JSON]:
-    """POST /communication-preferences/v3/unsubscribe: the address opts out of one type."""
-    state = portal.subscriptions
-    email, sid = _v3_input(state, body)
-    state.set(
-        email,
-        sid,
-        UNSUBSCRIBED,
-        str(body.get("legalBasis") or ""),
-        str(body.get("legalBasisExplanation") or ""),
-    )
-    return 200, _v3_status(state, email, sid, body)
+    if method == "GET" and not rest:
+        return "read", (READ,), read
+    if method == "GET" and rest == ["unsubscribe-all"]:
+        return "read", (READ,), opted_out
+    if method == "POST" and not rest:
+        return "write", (WRITE,), write
+    return None

@@ -13,176 +13,179 @@ v3's `subscribe` has no batch form and reports `NOT_SUBSCRIBED` instead of v4's 
   of public code, not a documented limit.
 - Scopes: `communication_preferences.read` for definitions; the batch endpoints only take
   `communication_preferences.statuses.batch.read` / `.write`, which the guide says need
-  Marketing Hub Enterprise. A 403 becomes AuthError naming the scope (see `Transport`).
+  Marketing Hub Enterprise. Without them (a 403 naming a batch scope on the first batch
+  call) the client switches to one address a call (`subscription_single`) for the rest of
+  the run; any other 403 stays an AuthError naming the scope (see `Transport`).
 - v4 declares 207 for batch reads; errors of a 2xx become per-address `RecordFailure`s.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, TypeVar
 
+from hubsync.errors import AuthError
 from hubsync.hubspot.batching import chunked, run_parallel
 from hubsync.hubspot.models import RecordFailure
 from hubsync.hubspot.paths import ApiPaths
+from hubsync.hubspot.subscription_models import (
+    NOT_SPECIFIED,
+    SUBSCRIBED,
+    UNSUBSCRIBED,
+    StatusRead,
+    StatusWrite,
+    StatusWritten,
+    SubscriptionDefinition,
+    SubscriptionStatus,
+    email_of,
+    failures_of,
+    status_of,
+)
+from hubsync.hubspot.subscription_single import SingleStatusCalls
 from hubsync.hubspot.transport import Reply, Transport
 
 log = logging.getLogger(__name__)
 
 STATUS_BATCH = 100  # undocumented (no maxItems in the spec); 100 is what public code sends
-SUBSCRIBED, UNSUBSCRIBED, NOT_SPECIFIED = "SUBSCRIBED", "UNSUBSCRIBED", "NOT_SPECIFIED"
 READ_SCOPE = "communication_preferences.read"
 BATCH_READ_SCOPE = "communication_preferences.statuses.batch.read"
 BATCH_WRITE_SCOPE = "communication_preferences.statuses.batch.write"
+SINGLE_SCOPES = ("communication_preferences.read_write",)  # or .read plus .write
+BATCH, SINGLE = "batch", "single"
+T = TypeVar("T")
+P = TypeVar("P")
+R = TypeVar("R")
+
+__all__ = [
+    "BATCH",
+    "BATCH_READ_SCOPE",
+    "BATCH_WRITE_SCOPE",
+    "NOT_SPECIFIED",
+    "READ_SCOPE",
+    "SINGLE",
+    "SINGLE_SCOPES",
+    "STATUS_BATCH",
+    "SUBSCRIBED",
+    "UNSUBSCRIBED",
+    "StatusRead",
+    "StatusWrite",
+    "StatusWritten",
+    "SubscriptionCalls",
+    "SubscriptionDefinition",
+    "SubscriptionStatus",
+]
 
 
-@dataclass(frozen=True)
-class SubscriptionDefinition:
-    """One subscription type of the portal (`id` as HubSpot lists it: digits, a string)."""
+class _NoBatch(Exception):
+    """A batch call answered 403 naming a batch scope: the token has no batch access."""
 
-    id: str
-    name: str
-    active: bool = True
-
-    @classmethod
-    def from_api(cls, item: dict[str, Any]) -> SubscriptionDefinition:
-        return cls(
-            str(item.get("id", "")), str(item.get("name", "")), item.get("isActive") is not False
-        )
-
-
-@dataclass(frozen=True)
-class SubscriptionStatus:
-    """An address's status for one subscription; `timestamp` is when it was last set."""
-
-    email: str
-    subscription_id: str
-    status: str
-    timestamp: str = ""
-
-
-@dataclass(frozen=True)
-class StatusWrite:
-    """One status to set, with the legal basis a GDPR portal requires."""
-
-    email: str
-    subscription_id: str
-    status: str
-    legal_basis: str
-    explanation: str
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "channel": "EMAIL",
-            "statusState": self.status,
-            "subscriberIdString": self.email,
-            "subscriptionId": int(self.subscription_id),
-            "legalBasis": self.legal_basis,
-            "legalBasisExplanation": self.explanation,
-        }
-
-
-@dataclass(frozen=True)
-class StatusRead:
-    """Statuses by address and subscription id; addresses HubSpot could not answer for."""
-
-    statuses: dict[str, dict[str, SubscriptionStatus]]
-    failures: tuple[RecordFailure, ...] = ()
-
-    def of(self, email: str, subscription_id: str) -> SubscriptionStatus:
-        """The status (NOT_SPECIFIED when HubSpot lists none for this subscription)."""
-        found = self.statuses.get(email, {}).get(subscription_id)
-        return found or SubscriptionStatus(email, subscription_id, NOT_SPECIFIED)
-
-
-@dataclass(frozen=True)
-class StatusWritten:
-    """What a batch write did: the statuses now set, and the writes that failed."""
-
-    statuses: tuple[SubscriptionStatus, ...]
-    failures: tuple[RecordFailure, ...] = ()
-
-
-def _email(value: object) -> str:
-    return str(value or "").strip().lower()
-
-
-def _status(item: dict[str, Any]) -> SubscriptionStatus:
-    return SubscriptionStatus(
-        _email(item.get("subscriberIdString")),
-        str(item.get("subscriptionId", "")),
-        str(item.get("status", "")),
-        str(item.get("timestamp", "")),
-    )
-
-
-def _failures(reply: Reply, asked: Sequence[str], answered: set[str]) -> list[RecordFailure]:
-    """Per-address failures from a 2xx's `errors[]`: an error naming asked addresses in its
-    `context` (StandardError: lists of strings) fails those; one naming none fails every
-    address without an answer (a 2xx never means all were applied)."""
-    failures: dict[str, RecordFailure] = {}
-    for error in reply.errors():
-        context = error.get("context")
-        values = context.values() if isinstance(context, dict) else ()
-        named = {_email(v) for vs in values if isinstance(vs, list) for v in vs} & set(asked)
-        for email in named or [a for a in asked if a not in answered]:
-            failures.setdefault(
-                email,
-                RecordFailure(
-                    email,
-                    reply.status,
-                    str(error.get("category") or ""),
-                    str(error.get("message") or ""),
-                    str(error.get("code") or ""),
-                ),
-            )
-    return list(failures.values())
+    def __init__(self, scopes: tuple[str, ...]) -> None:
+        super().__init__(", ".join(scopes))
+        self.scopes = scopes
 
 
 class SubscriptionCalls:
-    """Communication preferences requests of one client: its transport and paths."""
+    """Communication preferences requests of one client: its transport and paths.
+
+    `statuses`, `opted_out` and `write` give the same results in either mode: `batch`
+    (100 addresses a call) while the token has the batch scopes, else `single` (one call
+    per address). The mode is found by the first batch call of the run, sent alone.
+    """
 
     def __init__(self, transport: Transport, paths: ApiPaths, concurrency: int = 1) -> None:
         self._http = transport
         self._concurrency = concurrency
         version = "v4" if paths.legacy else paths.api_version
         self.base = f"/communication-preferences/{version}"
+        self.single = SingleStatusCalls(transport, self.base, concurrency)
+        self.mode: str | None = None  # BATCH or SINGLE once a batch call has answered
+        self._answered: set[str] = set()  # batch kinds ("read", "write") that worked
 
     def definitions(self) -> tuple[SubscriptionDefinition, ...]:
         """The portal's subscription types (scope communication_preferences.read)."""
         reply = self._http.call("GET", f"{self.base}/definitions", safe=True)
         return tuple(SubscriptionDefinition.from_api(d) for d in reply.results())
 
-    def probe(self) -> None:
-        """Raise AuthError when the token lacks a batch scope: a batch read and a batch write
-        with no inputs (nothing is read or changed; a 400 for the empty list is fine)."""
-        for action in ("read?channel=EMAIL", "write"):
-            path = f"{self.base}/statuses/batch/{action}"
-            self._http.call("POST", path, {"inputs": []}, safe=True, accept=(400,))
+    def probe(self) -> str:
+        """The mode the token allows. BATCH: an empty batch read and write answer (nothing
+        is read or changed; a 400 for the empty list is fine). Else SINGLE, after a read of a
+        placeholder address and a write without a status (refused as 400, nothing changes).
+        Raises AuthError when the token lacks the scopes of the single calls too."""
+        try:
+            for action in ("read?channel=EMAIL", "write"):
+                self._post(f"{self.base}/statuses/batch/{action}", {"inputs": []}, accept=(400,))
+            return BATCH
+        except _NoBatch:
+            self.single.probe()
+            return SINGLE
+
+    def _post(
+        self, path: str, body: Any, *, write: bool = False, accept: Collection[int] = ()
+    ) -> Reply:
+        """A batch POST; raises _NoBatch for a 403 naming a batch scope."""
+        try:
+            return self._http.call("POST", path, body, safe=True, write=write, accept=accept)
+        except AuthError as exc:
+            if {BATCH_READ_SCOPE, BATCH_WRITE_SCOPE} & set(exc.missing_scopes):
+                raise _NoBatch(exc.missing_scopes) from exc
+            raise
+
+    def _run(
+        self,
+        kind: str,
+        chunks: list[list[T]],
+        batch: Callable[[list[T]], P],
+        single: Callable[[list[T]], R],
+        merge: Callable[[list[P]], R],
+    ) -> R:
+        """`batch` over `chunks`, or `single` over all items once the mode is SINGLE. Until
+        a batch call of this kind has answered, the first chunk goes alone: a 403 for a
+        batch scope then costs one call, and the whole job moves to the single calls."""
+        if self.mode != SINGLE and kind not in self._answered and chunks:
+            try:
+                first = batch(chunks[0])
+            except _NoBatch as exc:
+                self._go_single(exc.scopes)
+            else:
+                self.mode = BATCH
+                self._answered.add(kind)
+                rest = run_parallel(batch, chunks[1:], self._concurrency)
+                return merge([first, *rest])
+        if self.mode == SINGLE:
+            return single([item for chunk in chunks for item in chunk])
+        return merge(run_parallel(batch, chunks, self._concurrency))
+
+    def _go_single(self, scopes: tuple[str, ...]) -> None:
+        self.mode = SINGLE
+        log.warning(
+            "The HubSpot token lacks %s, which HubSpot grants only with Marketing Hub "
+            "Enterprise: newsletter statuses are read and set one address a call for the rest "
+            "of this run (one call per address and step instead of one per 100).",
+            ", ".join(scopes),
+        )
 
     def statuses(self, emails: Iterable[str]) -> StatusRead:
         """Every listed status of `emails` on the e-mail channel, 100 addresses a call."""
         path = f"{self.base}/statuses/batch/read?channel=EMAIL"
 
         def one(chunk: list[str]) -> StatusRead:
-            reply = self._http.call("POST", path, {"inputs": chunk}, safe=True)
+            reply = self._post(path, {"inputs": chunk})
             found: dict[str, dict[str, SubscriptionStatus]] = {}
             for result in reply.results():
-                email = _email(result.get("subscriberIdString"))
+                email = email_of(result.get("subscriberIdString"))
                 listed = result.get("statuses")
                 for item in listed if isinstance(listed, list) else ():
                     if isinstance(item, dict):
-                        status = _status(item)
+                        status = status_of(item)
                         found.setdefault(email, {})[status.subscription_id] = status
                 found.setdefault(email, {})
-            failures = _failures(reply, chunk, set(found))
+            failures = failures_of(reply, chunk, set(found))
             for failure in failures:
                 found.pop(failure.key, None)  # unknown, not NOT_SPECIFIED
             return StatusRead(found, tuple(failures))
 
-        return self._merge(run_parallel(one, self._chunks(emails), self._concurrency))
+        return self._run("read", self._chunks(emails), one, self.single.statuses, _merge)
 
     def opted_out(self, emails: Iterable[str]) -> StatusRead:
         """The addresses that opted out of all e-mail (portal- or business-unit-wide), as
@@ -190,12 +193,10 @@ class SubscriptionCalls:
         path = f"{self.base}/statuses/batch/unsubscribe-all/read?channel=EMAIL"
 
         def one(chunk: list[str]) -> StatusRead:
-            reply = self._http.call("POST", path, {"inputs": chunk}, safe=True)
+            reply = self._post(path, {"inputs": chunk})
             found: dict[str, dict[str, SubscriptionStatus]] = {}
-            answered: set[str] = set()
             for result in reply.results():
-                email = _email(result.get("subscriberIdString"))
-                answered.add(email)
+                email = email_of(result.get("subscriberIdString"))
                 wide = result.get("wideStatuses")
                 for item in wide if isinstance(wide, list) else ():
                     if isinstance(item, dict) and item.get("status") == UNSUBSCRIBED:
@@ -203,44 +204,37 @@ class SubscriptionCalls:
                         found[email] = {"": SubscriptionStatus(email, "", UNSUBSCRIBED, stamp)}
             # The spec: no results for a contact who has not opted out of all; so only
             # errors[] tell an unanswered address, and only those count as failures.
-            failures = _failures(reply, chunk, set(chunk)) if reply.errors() else []
+            failures = failures_of(reply, chunk, set(chunk)) if reply.errors() else []
             return StatusRead(found, tuple(failures))
 
-        return self._merge(run_parallel(one, self._chunks(emails), self._concurrency))
+        return self._run("read", self._chunks(emails), one, self.single.opted_out, _merge)
 
     def write(self, writes: Sequence[StatusWrite]) -> StatusWritten:
         """Set `writes`, 100 a call. Safe to repeat: a status is set, not toggled, so a
         request resent after a lost answer leaves the state it asked for (HubSpot answers
         NO_STATUS_CHANGE). A status HubSpot did not take becomes a failure."""
         path = f"{self.base}/statuses/batch/write"
-        parts = run_parallel(
-            lambda chunk: self._write(path, chunk),
-            chunked(list(writes), STATUS_BATCH),
-            self._concurrency,
-        )
-        return StatusWritten(
-            tuple(s for p in parts for s in p.statuses),
-            tuple(f for p in parts for f in p.failures),
+        chunks = chunked(list(writes), STATUS_BATCH)
+        return self._run(
+            "write", chunks, lambda chunk: self._write(path, chunk), self.single.write, _joined
         )
 
     def _write(self, path: str, chunk: list[StatusWrite]) -> StatusWritten:
         body = {"inputs": [w.body() for w in chunk]}
-        reply = self._http.call("POST", path, body, safe=True, write=True, accept=(400,))
+        reply = self._post(path, body, write=True, accept=(400,))
         if reply.status == 400:
             if len(chunk) == 1:
-                return StatusWritten((), tuple(_failures(reply, [chunk[0].email], set())))
+                return StatusWritten((), tuple(failures_of(reply, [chunk[0].email], set())))
             # Undocumented which input a whole-batch 400 means: halve until it stands alone.
             halves = [chunk[: len(chunk) // 2], chunk[len(chunk) // 2 :]]
-            parts = [self._write(path, half) for half in halves]
-            return StatusWritten(
-                tuple(s for p in parts for s in p.statuses),
-                tuple(f for p in parts for f in p.failures),
-            )
+            return _joined([self._write(path, half) for half in halves])
         wanted = {(w.email, w.subscription_id): w.status for w in chunk}
-        done = [s for s in map(_status, reply.results()) if (s.email, s.subscription_id) in wanted]
+        done = [
+            s for s in map(status_of, reply.results()) if (s.email, s.subscription_id) in wanted
+        ]
         taken = [s for s in done if wanted[(s.email, s.subscription_id)] == s.status]
         asked = [w.email for w in chunk]
-        failures = _failures(reply, asked, {s.email for s in taken})
+        failures = failures_of(reply, asked, {s.email for s in taken})
         failed = {f.key for f in failures}
         for s in done:
             if s not in taken and s.email not in failed:
@@ -256,11 +250,19 @@ class SubscriptionCalls:
 
     @staticmethod
     def _chunks(emails: Iterable[str]) -> list[list[str]]:
-        return chunked(list(dict.fromkeys(_email(e) for e in emails if _email(e))), STATUS_BATCH)
+        unique = dict.fromkeys(email_of(e) for e in emails if email_of(e))
+        return chunked(list(unique), STATUS_BATCH)
 
-    @staticmethod
-    def _merge(parts: list[StatusRead]) -> StatusRead:
-        statuses: dict[str, dict[str, SubscriptionStatus]] = {}
-        for part in parts:
-            statuses.update(part.statuses)
-        return StatusRead(statuses, tuple(f for p in parts for f in p.failures))
+
+def _merge(parts: list[StatusRead]) -> StatusRead:
+    statuses: dict[str, dict[str, SubscriptionStatus]] = {}
+    for part in parts:
+        statuses.update(part.statuses)
+    return StatusRead(statuses, tuple(f for p in parts for f in p.failures))
+
+
+def _joined(parts: list[StatusWritten]) -> StatusWritten:
+    return StatusWritten(
+        tuple(s for p in parts for s in p.statuses),
+        tuple(f for p in parts for f in p.failures),
+    )
