@@ -181,10 +181,21 @@ def test_check_names_the_subscription_and_its_scopes(emulator: Emulator, tmp_pat
     for scope in ("communication_preferences.read", "statuses.batch.read", "statuses.batch.write"):
         assert scope in line
     assert "Marketing Hub Enterprise" in line
+    assert "batch mode" in line
+    # Without a batch scope (no Marketing Hub Enterprise): one call per address, and its cost.
     emulator.scopes = emulator.scopes - {"communication_preferences.statuses.batch.write"}
+    lines, _ = run_checks(settings, [])
+    line = next(x for x in lines if "HUBSYNC_NEWSLETTER_SUBSCRIPTION" in x)
+    assert line.startswith("[ok  ]") and "single mode" in line
+    assert "statuses.batch.write" in line and "up to 3 for a new subscription" in line
+    # Neither the batch scopes nor the single calls' write scope: the line names it.
+    emulator.scopes = emulator.scopes - {
+        "communication_preferences.write",
+        "communication_preferences.read_write",
+    }
     lines, ok = run_checks(settings, [])
     line = next(x for x in lines if "HUBSYNC_NEWSLETTER_SUBSCRIPTION" in x)
-    assert not ok and line.startswith("[FAIL]") and "statuses.batch.write" in line
+    assert not ok and line.startswith("[FAIL]") and "communication_preferences.write" in line
 
 
 # -- console and mail ------------------------------------------------------------------------

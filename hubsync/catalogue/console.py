@@ -148,10 +148,23 @@ CONSOLE: dict[str, Text] = {
         "newsletter subscription (HUBSYNC_NEWSLETTER_SUBSCRIPTION={wanted})",
     ),
     "c_newsletter_ok": Text(
-        "„{name}“ ({id}) im Portal; nötige Scopes: {scopes}; die Batch-Scopes erfordern "
-        "Marketing Hub Enterprise",
-        "{name!r} ({id}) in the portal; scopes needed: {scopes}; the batch scopes require "
-        "Marketing Hub Enterprise",
+        "„{name}“ ({id}) im Portal; {mode}", "{name!r} ({id}) in the portal; {mode}"
+    ),
+    "c_newsletter_batch": Text(
+        "Batch-Modus mit den Scopes {scopes} (die Batch-Scopes erfordern Marketing Hub "
+        "Enterprise): 100 Adressen je Aufruf",
+        "batch mode with the scopes {scopes} (the batch scopes require Marketing Hub "
+        "Enterprise): 100 addresses a call",
+    ),
+    "c_newsletter_single": Text(
+        "Einzelmodus: dem Token fehlen {batch} (nur mit Marketing Hub Enterprise); mit "
+        "{scopes} (oder communication_preferences.read + .write) kostet jede Adresse eigene "
+        "Aufrufe: bis zu 3 für eine neue Anmeldung (Status lesen, Abmeldung von allem lesen, "
+        "setzen), 1 für eine unveränderte",
+        "single mode: the token lacks {batch} (Marketing Hub Enterprise only); with {scopes} "
+        "(or communication_preferences.read + .write) each address costs its own calls: up "
+        "to 3 for a new subscription (read status, read opt-out of all, set), 1 for an "
+        "unchanged one",
     ),
     "c_company_scopes": Text(
         "nötige Scopes: {scopes}; für `hubsync setup` auch {setup}",

@@ -132,17 +132,20 @@ def _company_check(client: HubSpotClient, lines: list[str], t: Lang) -> bool:
 
 
 def _consent_check(client: HubSpotClient, wanted: str, lines: list[str], t: Lang) -> bool:
-    """The newsletter subscription type exists (by name or id); names the scopes it needs:
-    communication_preferences.read for definitions, the batch scopes for the statuses."""
+    """The newsletter subscription type exists (by name or id), and the mode the token
+    allows: batch (the batch scopes, Marketing Hub Enterprise) or one call per address."""
     from hubsync.consent.options import resolve_subscription
-    from hubsync.hubspot.subscriptions import BATCH_READ_SCOPE, BATCH_WRITE_SCOPE, READ_SCOPE
-
-    scopes = ", ".join((READ_SCOPE, BATCH_READ_SCOPE, BATCH_WRITE_SCOPE))
+    from hubsync.hubspot import subscriptions as calls
 
     def found() -> str:
         match = resolve_subscription(client.subscriptions.definitions(), wanted)
-        client.subscriptions.probe()
-        return t("c_newsletter_ok", name=match.name, id=match.id, scopes=scopes)
+        if client.subscriptions.probe() == calls.BATCH:
+            scopes = (calls.READ_SCOPE, calls.BATCH_READ_SCOPE, calls.BATCH_WRITE_SCOPE)
+            mode = t("c_newsletter_batch", scopes=", ".join(scopes))
+        else:
+            batch = ", ".join((calls.BATCH_READ_SCOPE, calls.BATCH_WRITE_SCOPE))
+            mode = t("c_newsletter_single", batch=batch, scopes=calls.SINGLE_SCOPES[0])
+        return t("c_newsletter_ok", name=match.name, id=match.id, mode=mode)
 
     ok, detail = _try(found, t)
     lines.append(_line(OK if ok else FAIL, t("c_newsletter", wanted=wanted), detail))
