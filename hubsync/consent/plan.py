@@ -46,8 +46,9 @@ class ConsentPlan:
 
 
 def wishes_to_read(wishes: Sequence[Wish], options: ConsentOptions) -> list[Wish]:
-    """The wishes whose status must be read: every "Ja", a "Nein" only when withdrawing."""
-    return [w for w in wishes if w.consent or options.withdraw]
+    """The wishes whose status must be read: every "Ja" (also to report an opt-out), a
+    "Nein" only when withdrawing and only where hubsync made a subscription (the marker)."""
+    return [w for w in wishes if w.consent or (options.withdraw and w.marker)]
 
 
 def candidates(wishes: Sequence[Wish], statuses: StatusRead, options: ConsentOptions) -> list[str]:

@@ -94,10 +94,13 @@ def sync_consent(
     dry_run: bool,
 ) -> ConsentDone:
     """Plan the file's newsletter statuses and, unless `dry_run`, set those that change."""
-    wishes = wishes_to_read(collect_wishes(records, directory, options, dry_run=dry_run), options)
+    collected = collect_wishes(records, directory, options, dry_run=dry_run)
+    wishes = wishes_to_read(collected, options)
     name = options.subscription_name
+    # A "Nein" hubsync cannot withdraw (no marker) under sync: unchanged, without a read.
+    settled = sum(1 for w in collected if options.withdraw and not w.consent and not w.marker)
     if not wishes:
-        return ConsentDone(ConsentCounts())
+        return ConsentDone(ConsentCounts(unchanged=settled, subscription=name if settled else ""))
     statuses = client.subscriptions.statuses([w.email for w in wishes])
     maybe = candidates(wishes, statuses, options)
     opted_out = client.subscriptions.opted_out(maybe) if maybe else StatusRead({})
@@ -108,13 +111,13 @@ def sync_consent(
             len(plan.subscribe),
             len(plan.unsubscribe),
             len(plan.opted_out),
-            len(plan.unchanged),
+            len(plan.unchanged) + settled,
             name,
             tuple(w.email for w in plan.opted_out),
         )
         return ConsentDone(counts, tuple(errors))
     subscribed, unsubscribed, more = apply_consent(client, options, plan, file_name)
-    left, unchanged = len(plan.opted_out), len(plan.unchanged)
+    left, unchanged = len(plan.opted_out), len(plan.unchanged) + settled
     who = tuple(w.email for w in plan.opted_out)
     counts = ConsentCounts(subscribed, unsubscribed, left, unchanged, name, who)
     return ConsentDone(counts, tuple(sorted((*errors, *more), key=lambda e: e.line)))
