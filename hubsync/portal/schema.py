@@ -154,15 +154,23 @@ def _contact_problems(
     return missing, problems, missing_options
 
 
+def _spec_problems(
+    kind: str, specs: Iterable[PropertySpec], portal: dict[str, PropertyDef]
+) -> tuple[list[str], list[str]]:
+    """The specs' properties the portal lacks, and those of a type hubsync cannot write."""
+    wanted = list(specs)
+    missing = [s.name for s in wanted if s.name not in portal]
+    problems = [
+        f"{kind} property {spec.name!r} is of type {prop.type}, expected {spec.type}"
+        for spec in wanted
+        if (prop := portal.get(spec.name)) is not None and not _fits(prop, spec)
+    ]
+    return missing, problems
+
+
 def _deal_problems(schema: PortalSchema, options: PortalOptions) -> tuple[list[str], list[str]]:
     """Missing deal properties and other deal property problems."""
-    specs = deal_specs(options)
-    missing = [s.name for s in specs if s.name not in schema.deals]
-    problems = [
-        f"deal property {spec.name!r} is of type {prop.type}, expected {spec.type}"
-        for spec in specs
-        if (prop := schema.deals.get(spec.name)) is not None and not _fits(prop, spec)
-    ]
+    missing, problems = _spec_problems("deal", deal_specs(options), schema.deals)
     key = schema.deals.get(options.invoice_key)
     return missing, problems + _key_problem("deal", key, "HUBSYNC_INVOICE_NUMBER_PROPERTY")
 
@@ -171,13 +179,7 @@ def _company_problems(schema: PortalSchema, options: PortalOptions) -> tuple[lis
     """Missing company properties and other company property problems."""
     if schema.companies is None:
         return [], []
-    specs = company_specs(options)
-    missing = [s.name for s in specs if s.name not in schema.companies]
-    problems = [
-        f"company property {spec.name!r} is of type {prop.type}, expected {spec.type}"
-        for spec in specs
-        if (prop := schema.companies.get(spec.name)) is not None and not _fits(prop, spec)
-    ]
+    missing, problems = _spec_problems("company", company_specs(options), schema.companies)
     key = schema.companies.get(COMPANY_KEY)
     if key is not None and not key.unique:
         problems.append(
