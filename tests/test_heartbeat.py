@@ -171,9 +171,7 @@ def test_a_failing_ping_changes_nothing(
 
 
 def test_the_body_is_scrubbed_and_cut(tmp_path: Path) -> None:
-    pinger = Pinger(
-        f"https://hc-ping.com/{KEY}", language="de", data_dir=tmp_path, secrets=("pat-eu1-geheim",)
-    )
+    pinger = Pinger(f"https://hc-ping.com/{KEY}", language="de", secrets=("pat-eu1-geheim",))
     leak = RunSummary(
         NOW,
         NOW,

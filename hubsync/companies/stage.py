@@ -81,14 +81,7 @@ def _members(companies: Sequence[CompanyRecord], stage: CompanyStage) -> list[tu
     for company in companies:
         company_id = stage.companies.by_key.get(company.key)
         for member in company.members if company_id else ():
-            contact = next(
-                (
-                    stage.contacts.by_number[n]
-                    for n in member.numbers
-                    if n in stage.contacts.by_number
-                ),
-                stage.contacts.by_email.get(member.email.lower()),
-            )
+            contact = stage.contacts.find(member.numbers, member.email)
             if contact is not None and not contact.startswith("planned:"):
                 found.append((contact, str(company_id), member.line))
     return found

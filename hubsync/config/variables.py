@@ -19,25 +19,17 @@ from typing import Any
 from hubsync.bookings.deal_fields import check_name_template
 from hubsync.choices import FetchAfter, Language, MailWhen, OptOut, SmtpSecurity, Switch
 from hubsync.config.settings import Settings
+from hubsync.customers.directory import CUSTOMER_NUMBERS
 from hubsync.hubspot.paths import is_api_version
 from hubsync.mapping.names import is_property_name
+from hubsync.portal.specs import FIGURE_PROPERTIES
 
 Parser = Callable[[str, str], Any]  # (variable name, stripped non-empty text) -> value
 Values = Mapping[str, Any]  # the fields read so far
 
 # Contact properties with a fixed meaning to hubsync: never a configurable key.
 RESERVED_CONTACT_PROPERTIES = frozenset(
-    {
-        "email",
-        "kundennummern",
-        "letzte_buchung",
-        "erste_buchung",
-        "anzahl_buchungen",
-        "anzahl_buchungen_zeitraum",
-        "buchungsumsatz_eur",
-        "buchungsstunden",
-        "hs_additional_emails",
-    }
+    {"email", CUSTOMER_NUMBERS, "hs_additional_emails", *FIGURE_PROPERTIES}
 )
 
 

@@ -130,10 +130,7 @@ def plan_contacts(
     errors: list[RowError] = []
     claimed: dict[str, CustomerRecord] = {}
     for record in records:
-        contact_id = next(
-            (directory.by_number[n] for n in record.customer_numbers if n in directory.by_number),
-            directory.by_email.get(record.email),
-        )
+        contact_id = directory.find(record.customer_numbers, record.email)
         if contact_id is not None and contact_id in claimed:
             other = claimed[contact_id]
             errors.append(

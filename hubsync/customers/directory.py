@@ -64,3 +64,8 @@ class ContactDirectory:
 
     def get(self, contact_id: str) -> dict[str, str | None]:
         return self.properties.get(contact_id, {})
+
+    def find(self, numbers: Iterable[str], email: str) -> str | None:
+        """The contact of a customer: by its first known number, else by its e-mail."""
+        known = (self.by_number[n] for n in numbers if n in self.by_number)
+        return next(known, self.by_email.get(email.strip().lower()))

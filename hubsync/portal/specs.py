@@ -14,15 +14,6 @@ from hubsync.mapping.columns import CUSTOM_CONTACT_PROPERTIES, Mapping
 GROUP = "hubsync"
 GROUP_LABEL = "hubsync (Buchungssystem)"
 
-FIGURE_PROPERTIES = (
-    "letzte_buchung",
-    "erste_buchung",
-    "anzahl_buchungen",
-    "anzahl_buchungen_zeitraum",
-    "buchungsumsatz_eur",
-    "buchungsstunden",
-)
-
 
 @dataclass(frozen=True)
 class PortalOptions:
@@ -101,14 +92,20 @@ def deal_key_spec(options: PortalOptions) -> PropertySpec:
     return PropertySpec(options.invoice_key, "Rechnungsnummer", "string", "text", unique=True)
 
 
-HUBSYNC_CONTACT_PROPERTIES = (
-    PropertySpec("kundennummern", "Alle Kundennummern", "string", "text"),
+# The booking figures, on contacts and (with companies on) on companies.
+FIGURE_SPECS = (
     PropertySpec("letzte_buchung", "Letzte Buchung", "date", "date"),
     PropertySpec("erste_buchung", "Erste Buchung", "date", "date"),
     PropertySpec("anzahl_buchungen", "Anzahl Buchungen", "number", "number"),
     PropertySpec("anzahl_buchungen_zeitraum", "Anzahl Buchungen (Zeitraum)", "number", "number"),
     PropertySpec("buchungsumsatz_eur", "Buchungsumsatz (EUR)", "number", "number"),
     PropertySpec("buchungsstunden", "Gebuchte Stunden", "number", "number"),
+)
+FIGURE_PROPERTIES = tuple(spec.name for spec in FIGURE_SPECS)
+
+HUBSYNC_CONTACT_PROPERTIES = (
+    PropertySpec("kundennummern", "Alle Kundennummern", "string", "text"),
+    *FIGURE_SPECS,
 )
 
 DEAL_PROPERTIES = (
@@ -162,8 +159,7 @@ def company_specs(options: PortalOptions = DEFAULTS) -> tuple[PropertySpec, ...]
     if not options.companies:
         return ()
     key = PropertySpec(COMPANY_KEY, "Firmenschlüssel (hubsync)", "string", "text", unique=True)
-    figures = (s for s in HUBSYNC_CONTACT_PROPERTIES if s.name in FIGURE_PROPERTIES)
-    return (key, *figures)
+    return (key, *FIGURE_SPECS)
 
 
 # HubSpot type and field type for a property the mapping file adds, by the column's kind.

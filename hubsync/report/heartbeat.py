@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Protocol
 
 import requests
 
 from hubsync import __version__
-from hubsync.report.mail import render_summary
+from hubsync.report.mail import summary_subject
 from hubsync.secrets import scrub
 from hubsync.summary import ExitCode, RunSummary
 
@@ -78,13 +77,11 @@ class Pinger:
         url: str,
         *,
         language: str,
-        data_dir: Path,
         secrets: Iterable[str] = (),
         timeout: tuple[float, float] = TIMEOUT,
     ) -> None:
         self.url = url.rstrip("/")
         self.language = language
-        self.data_dir = data_dir
         self.secrets = (url, *secrets)
         self.timeout = timeout
 
@@ -96,7 +93,7 @@ class Pinger:
 
     def body(self, summary: RunSummary) -> bytes:
         """The run's one line in its language, without secrets, at most BODY_LIMIT bytes."""
-        subject = render_summary(summary, language=self.language, data_dir=self.data_dir).subject
+        subject = summary_subject(summary, language=self.language)
         line = f"{subject} (exit {int(summary.exit_code)})"
         if summary.fatal:
             line += f" – {summary.fatal}"

@@ -72,6 +72,11 @@ def render_summary(
     return Mail(subject, as_text(report), as_html(subject, report, t.code), attachments)
 
 
+def summary_subject(summary: RunSummary, *, language: str) -> str:
+    """The mail's subject alone: the run in one line (the heartbeat's body)."""
+    return _subject(summary, Lang(language, MAIL))
+
+
 def _subject(summary: RunSummary, t: Lang) -> str:
     left = sum(f.status is FileStatus.LEFT for f in summary.files)
     ok = sum(f.ok for f in summary.files)

@@ -147,6 +147,5 @@ def heartbeat(settings: Settings) -> Heartbeat:
     return Pinger(
         settings.ping_url,
         language=settings.language,
-        data_dir=settings.data_dir,
         secrets=settings.secrets(),
     )
