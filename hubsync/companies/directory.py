@@ -6,8 +6,10 @@ file is not read again for the next.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from hubsync.hubspot.models import TypedAssociation
 
 
 @dataclass
@@ -18,6 +20,8 @@ class CompanyDirectory:
     by_id: dict[str, dict[str, str | None]] = field(default_factory=dict)
     by_key: dict[str, str] = field(default_factory=dict)
     missing_keys: set[str] = field(default_factory=set)  # read by key, not in HubSpot
+    # contact id → its companies with their type ids, as read (and linked) this run
+    links_of: dict[str, tuple[TypedAssociation, ...]] = field(default_factory=dict)
 
     def remember(self, company_id: str, properties: Mapping[str, str | None]) -> None:
         held = self.by_id.setdefault(company_id, {})
@@ -29,6 +33,13 @@ class CompanyDirectory:
 
     def get(self, company_id: str) -> dict[str, str | None]:
         return self.by_id.get(company_id, {})
+
+    def linked(self, contact: str, company: str, type_ids: Iterable[int]) -> None:
+        """The run associated `contact` with `company` (with these type ids)."""
+        self.links_of[contact] = (
+            *self.links_of.get(contact, ()),
+            TypedAssociation(company, frozenset(type_ids)),
+        )
 
     def keyed(self, company_id: str) -> bool:
         """Whether hubsync keys this company (it created or adopted it)."""

@@ -11,26 +11,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from hubsync.companies.directory import CompanyDirectory
 from hubsync.hubspot import HubSpotClient, RecordFailure
 from hubsync.hubspot.assoc_types import (
     CONTACT_TO_COMPANY,
     CONTACT_TO_PRIMARY_COMPANY,
     DEAL_TO_COMPANY,
 )
+from hubsync.hubspot.models import TypedAssociation
 from hubsync.records import RowError
 
 Pairs = list[tuple[str, str]]
+PRIMARY_TYPES = (CONTACT_TO_COMPANY, CONTACT_TO_PRIMARY_COMPANY)  # one input: both types
+
+
+def contact_links(
+    client: HubSpotClient, directory: CompanyDirectory, contacts: Iterable[str]
+) -> dict[str, tuple[TypedAssociation, ...]]:
+    """Each contact's companies with their type ids, read once per run (1,000 per call)."""
+    wanted = sorted(set(contacts))
+    unknown = [c for c in wanted if c not in directory.links_of]
+    if unknown:
+        held = client.associations_typed("contacts", "companies", unknown)
+        for contact in unknown:
+            directory.links_of[contact] = held.get(contact, ())
+    return {c: directory.links_of[c] for c in wanted}
 
 
 def link_contacts(
-    client: HubSpotClient, wanted: Iterable[tuple[str, str, int]]
+    client: HubSpotClient, directory: CompanyDirectory, wanted: Iterable[tuple[str, str, int]]
 ) -> tuple[int, list[RowError]]:
     """Associate each (contact, company, line) that is not yet; returns how many were
     associated and the pairs HubSpot refused, as row errors at their line."""
     lines = {(contact, company): line for contact, company, line in wanted}
     if not lines:
         return 0, []
-    held = client.associations_typed("contacts", "companies", sorted({c for c, _ in lines}))
+    held = contact_links(client, directory, {c for c, _ in lines})
     primary: Pairs = []
     plain: Pairs = []
     for (contact, company), _ in sorted(lines.items()):
@@ -46,18 +62,33 @@ def link_contacts(
             plain.append((contact, company))
     failures: list[RecordFailure] = []
     if primary:
-        failures += client.associate_typed(
-            "contacts", "companies", primary, CONTACT_TO_COMPANY, CONTACT_TO_PRIMARY_COMPANY
-        )
+        failures += client.associate_typed("contacts", "companies", primary, *PRIMARY_TYPES)
     if plain:
         failures += client.associate_typed("contacts", "companies", plain, CONTACT_TO_COMPANY)
     refused = {f.key for f in failures}
-    errors = [
-        RowError.of(lines[pair], None, "company_link_failed", contact=pair[0], company=pair[1])
-        for pair in (*primary, *plain)
-        if f"{pair[0]}->{pair[1]}" in refused
-    ]
+    errors = _outcome(directory, lines, refused, primary, PRIMARY_TYPES)
+    errors += _outcome(directory, lines, refused, plain, (CONTACT_TO_COMPANY,))
     return len(primary) + len(plain) - len(errors), errors
+
+
+def _outcome(
+    directory: CompanyDirectory,
+    lines: dict[tuple[str, str], int],
+    refused: set[str],
+    pairs: Pairs,
+    types: tuple[int, ...],
+) -> list[RowError]:
+    """Row errors for the pairs HubSpot refused; the others are linked in the directory."""
+    errors = []
+    for contact, company in pairs:
+        if f"{contact}->{company}" in refused:
+            line = lines[(contact, company)]
+            errors.append(
+                RowError.of(line, None, "company_link_failed", contact=contact, company=company)
+            )
+        else:
+            directory.linked(contact, company, types)
+    return errors
 
 
 def company_deals(client: HubSpotClient, companies: Iterable[str]) -> dict[str, set[str]]:

@@ -17,7 +17,7 @@ from hubsync.bookings.figures_stage import DealCache, FigureOptions, read_deals
 from hubsync.companies.apply import apply_companies
 from hubsync.companies.directory import CompanyDirectory
 from hubsync.companies.figures import refresh_company_figures
-from hubsync.companies.links import add_deal_links, company_deals, link_contacts
+from hubsync.companies.links import add_deal_links, company_deals, contact_links, link_contacts
 from hubsync.companies.names import organisation
 from hubsync.companies.plan import CompanyOptions, plan_companies
 from hubsync.companies.records import CompanyRecord, company_records
@@ -69,7 +69,7 @@ def sync_companies(
     result = apply_companies(plan, stage.client, stage.companies, stage.options)
     counts = CompanyCounts(result.created, result.adopted, result.updated, len(plan.unchanged))
     members = _members(companies, stage)
-    linked, errors = link_contacts(stage.client, members)
+    linked, errors = link_contacts(stage.client, stage.companies, members)
     errors += _link_member_deals(stage, members)
     return CompaniesDone(counts, (*result.errors, *errors), linked)
 
@@ -147,7 +147,7 @@ def sync_company_deals(stage: CompanyStage, pairs: set[tuple[str, str]]) -> list
     contacts = sorted({c for _, c in pairs if _names_a_company(stage, c)})
     if not contacts:
         return []
-    held = stage.client.associations_typed("contacts", "companies", contacts)
+    held = contact_links(stage.client, stage.companies, contacts)
     unknown = sorted(
         {a.to_id for links in held.values() for a in links} - set(stage.companies.by_id)
     )
