@@ -346,3 +346,33 @@ def test_no_alias_search_without_merged_contacts_and_each_number_once(tmp_path: 
         assert summary.exit_code in (ExitCode.OK, ExitCode.REJECTED), summary.fatal
         searches = [r.body for r in emulator.log if r.path.endswith("/contacts/search")]
         assert len(searches) == 1  # one page: every merged contact (none here)
+
+
+def test_in_takes_lower_case_string_values_only(emulator: Emulator, http: requests.Session) -> None:
+    # "When using the IN/NOT_IN operator with string properties, the searched values must
+    # be lowercase" (HubSpot's search guide); the stored value's case does not matter.
+    seed_contacts(emulator.store, {"a@b.de": {"kundennummer": "K-1001"}})
+
+    def found(*values: str) -> int:
+        flt = {"propertyName": "kundennummer", "operator": "IN", "values": list(values)}
+        return int(post(http, emulator, {"filterGroups": [group(flt)]}).json()["total"])
+
+    assert found("K-1001") == 0
+    assert found("k-1001") == 1
+
+
+def test_a_deal_waits_for_a_customer_number_with_capitals(tmp_path: Path) -> None:
+    # Where paging all waiting deals costs more than searching for the file's numbers
+    # (here 3 pages against 1 search), they are searched for with IN, which takes
+    # lower-case values: "K-1001" must still find its deal.
+    with Emulator(with_hubsync_schema=True) as emulator:
+        others = {f"RE-2024-{n:05d}": str(900_000 + n) for n in range(450)}
+        seed_waiting_deals(emulator.store, {**others, "RE-1": "K-1001"})
+        portal = Portal(emulator, tmp_path)
+        portal.write(
+            "kunden_1.csv", "Kundennummer;Vorname;Name;E-Mail\r\nK-1001;Eva;Engel;eva@engel.de\r\n"
+        )
+        portal.run()
+        snapshot = portal.snapshot()
+    assert ("RE-1", "eva@engel.de") in snapshot["associations"]
+    assert snapshot["deals"]["RE-1"]["hubsync_offen"] == "false"
